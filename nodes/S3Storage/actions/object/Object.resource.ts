@@ -1,0 +1,43 @@
+import type { INodeProperties } from 'n8n-workflow';
+import * as copy from './copy.operation';
+import * as del from './delete.operation';
+import * as deleteMany from './deleteMany.operation';
+import * as download from './download.operation';
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
+import * as getPresignedUrl from './getPresignedUrl.operation';
+import * as move from './move.operation';
+import * as upload from './upload.operation';
+
+export { copy, del as delete, deleteMany, download, get, getMany, getPresignedUrl, move, upload };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['object'] } },
+		default: 'upload',
+		options: [
+			{ name: 'Copy', value: 'copy', description: 'Copy an object server-side, within or across buckets', action: 'Copy an object' },
+			{ name: 'Delete', value: 'delete', description: 'Delete an object', action: 'Delete an object' },
+			{ name: 'Delete Many', value: 'deleteMany', description: 'Delete a list of keys in batches of 1000', action: 'Delete many objects' },
+			{ name: 'Download', value: 'download', description: 'Download an object as binary, text, base64 or JSON', action: 'Download an object' },
+			{ name: 'Get', value: 'get', description: 'Get an object\'s metadata without its content', action: 'Get object metadata' },
+			{ name: 'Get Many', value: 'getMany', description: 'List objects, optionally under a prefix', action: 'Get many objects' },
+			{ name: 'Get Presigned URL', value: 'getPresignedUrl', description: 'Create a temporary URL to download or upload an object without credentials', action: 'Get a presigned URL' },
+			{ name: 'Move', value: 'move', description: 'Move or rename an object (copy, then delete the source)', action: 'Move an object' },
+			{ name: 'Upload', value: 'upload', description: 'Upload binary data, text or base64 to a key (multipart for large files)', action: 'Upload an object' },
+		],
+	},
+	...copy.description,
+	...del.description,
+	...deleteMany.description,
+	...download.description,
+	...get.description,
+	...getMany.description,
+	...getPresignedUrl.description,
+	...move.description,
+	...upload.description,
+];

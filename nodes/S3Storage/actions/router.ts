@@ -1,0 +1,107 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+import { createS3Client, CredentialConfigError, resolveConnection, type ClientOptions, type S3StorageCredentials } from '../transport/client';
+import { s3ErrorCode, s3HttpStatus, toNodeError } from '../transport/errors';
+import { operations } from './operations';
+import type { OperationContext } from './types';
+
+/**
+ * Runs `worker(i)` for i in [0, count) with at most `limit` running at once. Stops starting
+ * new work after the first rejection and rethrows it once running work has settled.
+ */
+async function runBounded(count: number, limit: number, worker: (i: number) => Promise<void>): Promise<void> {
+	let next = 0;
+	let failure: { error: unknown } | undefined;
+	const lane = async () => {
+		while (!failure && next < count) {
+			const i = next++;
+			try {
+				await worker(i);
+			} catch (error) {
+				failure ??= { error };
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, lane));
+	if (failure) throw failure.error;
+}
+
+/**
+ * The node's `execute`: picks the operation from `resource`/`operation`, builds one S3
+ * client for the execution, and runs the operation once per input item (with the
+ * `concurrency` option, several at once). Output keeps the input's order; every output item
+ * carries `pairedItem` pointing at its input item. A failing item either stops the execution
+ * with a NodeApiError/NodeOperationError, or, with Continue On Fail, becomes
+ * `{ error, code, httpStatusCode }` paired with its input.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	if (items.length === 0) return [[]];
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const op = operations[resource]?.[operation];
+	if (!op) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for resource "${resource}"`);
+	}
+
+	const credentials = await this.getCredentials<S3StorageCredentials>('s3StorageApi');
+	const secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ''].map((s) => String(s ?? ''));
+	const first = (this.getNodeParameter('options', 0, {}) as IDataObject) ?? {};
+	const clientOptions: ClientOptions = {
+		maxAttempts: first.maxAttempts !== undefined ? Number(first.maxAttempts) : undefined,
+		retryMode: first.retryMode as ClientOptions['retryMode'],
+		requestTimeout: first.requestTimeout !== undefined ? Number(first.requestTimeout) : undefined,
+		fullChecksums: first.fullChecksums === true,
+	};
+	if (clientOptions.maxAttempts !== undefined && (!Number.isInteger(clientOptions.maxAttempts) || clientOptions.maxAttempts < 1)) {
+		throw new NodeOperationError(this.getNode(), 'Max Attempts must be a whole number of at least 1');
+	}
+	let client;
+	let endpoint: string | undefined;
+	try {
+		endpoint = resolveConnection(credentials).endpoint;
+		client = createS3Client(credentials, clientOptions);
+	} catch (error) {
+		if (error instanceof CredentialConfigError) {
+			throw new NodeOperationError(this.getNode(), error.message, {
+				description: 'Open the S3 Storage API credential and fix the field named above.',
+			});
+		}
+		throw error;
+	}
+	const concurrency = Math.max(1, Math.floor(Number(first.concurrency ?? 8)) || 1);
+	const abortSignal = this.getExecutionCancelSignal?.();
+	const results: INodeExecutionData[][] = new Array(items.length);
+	const continueOnFail = this.continueOnFail();
+
+	try {
+		await runBounded(items.length, concurrency, async (itemIndex) => {
+			const ctx: OperationContext = {
+				client,
+				itemIndex,
+				abortSignal,
+				target: { endpoint, requestTimeout: clientOptions.requestTimeout || undefined },
+			};
+			try {
+				const out = await op.execute.call(this, ctx);
+				results[itemIndex] = out.map((o) => ({ ...o, pairedItem: { item: itemIndex } }));
+			} catch (raw) {
+				const error = toNodeError(this.getNode(), raw, itemIndex, ctx.target, secrets);
+				if (!continueOnFail) throw error;
+				const json: IDataObject = { error: error.message };
+				const code = (error.context.code as string | undefined) ?? s3ErrorCode(raw);
+				const status = (error.context.httpStatusCode as number | undefined) ?? s3HttpStatus(raw);
+				if (code !== undefined) json.code = code;
+				if (status !== undefined) json.httpStatusCode = status;
+				results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
+			}
+		});
+	} finally {
+		client.destroy();
+	}
+	return [results.flat()];
+}

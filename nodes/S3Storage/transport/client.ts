@@ -1,0 +1,156 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+
+/** The fields of an `s3StorageApi` credential, as n8n hands them to the node. */
+export interface S3StorageCredentials {
+	provider?: string;
+	accessKeyId: string;
+	secretAccessKey: string;
+	sessionToken?: string;
+	region?: string;
+	endpoint?: string;
+	forcePathStyle?: boolean;
+	ignoreSslIssues?: boolean;
+}
+
+/** Client settings a user can change in the node's options. */
+export interface ClientOptions {
+	/** Attempts per request including the first (SDK retry strategy). Default 3. */
+	maxAttempts?: number;
+	/** `standard` (default) or `adaptive` (client-side rate limiting as well). */
+	retryMode?: 'standard' | 'adaptive';
+	/** Milliseconds a request may wait for data on its socket before it fails. 0 = no limit. */
+	requestTimeout?: number;
+	/** Milliseconds to wait for a TCP (and TLS) connection. */
+	connectionTimeout?: number;
+	/** Sockets kept per host (keep-alive pool). */
+	maxSockets?: number;
+	/** Send and verify the SDK's default (CRC32) checksums even on a custom endpoint. */
+	fullChecksums?: boolean;
+}
+
+/** Where and how to connect, after the provider preset has been applied. */
+export interface ResolvedConnection {
+	region: string;
+	/** Undefined means AWS's own endpoint for the region. */
+	endpoint?: string;
+	forcePathStyle: boolean;
+	provider: string;
+}
+
+const DEFAULT_REGION: Record<string, string> = {
+	cloudflareR2: 'auto',
+	digitalOceanSpaces: 'nyc3',
+	backblazeB2: 'us-west-004',
+	upcloud: 'europe-1',
+};
+
+/** Endpoint patterns of providers whose endpoint follows from the region. */
+const ENDPOINT_PATTERN: Record<string, (region: string) => string> = {
+	wasabi: (r) => `https://s3.${r}.wasabisys.com`,
+	digitalOceanSpaces: (r) => `https://${r}.digitaloceanspaces.com`,
+	backblazeB2: (r) => `https://s3.${r}.backblazeb2.com`,
+	dreamObjects: (r) => `https://objects-${r}.dream.io`,
+};
+
+/** Providers that need an endpoint typed in (no pattern exists). */
+const ENDPOINT_REQUIRED = new Set(['cloudflareR2', 'minio', 'upcloud', 'other']);
+
+/** Raised for a credential that cannot work; the message names the field and the fix. */
+export class CredentialConfigError extends Error {
+	constructor(
+		message: string,
+		readonly field: string,
+	) {
+		super(message);
+		this.name = 'CredentialConfigError';
+	}
+}
+
+/**
+ * Applies the provider preset to a credential: the region default, the endpoint pattern and
+ * path-style addressing.
+ *
+ * @returns region, endpoint (undefined for AWS's own) and path style
+ * @throws CredentialConfigError when the endpoint is missing where required, has no
+ *   `http://`/`https://` scheme, or is not a URL
+ */
+export function resolveConnection(credentials: S3StorageCredentials): ResolvedConnection {
+	const provider = credentials.provider || 'aws';
+	const region = (credentials.region ?? '').trim() || DEFAULT_REGION[provider] || 'us-east-1';
+	let endpoint = (credentials.endpoint ?? '').trim() || undefined;
+	if (!endpoint && ENDPOINT_PATTERN[provider]) endpoint = ENDPOINT_PATTERN[provider](region);
+	if (!endpoint && ENDPOINT_REQUIRED.has(provider)) {
+		throw new CredentialConfigError(
+			'The credential has no endpoint: set "Endpoint" to the URL of the S3 API, e.g. https://<account>.r2.cloudflarestorage.com or http://127.0.0.1:9000',
+			'endpoint',
+		);
+	}
+	if (endpoint) {
+		if (!/^https?:\/\//i.test(endpoint)) {
+			throw new CredentialConfigError(
+				`The credential's endpoint "${endpoint}" has no scheme: start it with https:// (or http:// for a local server)`,
+				'endpoint',
+			);
+		}
+		try {
+			const url = new URL(endpoint);
+			if (!url.hostname) throw new Error('no host');
+		} catch {
+			throw new CredentialConfigError(
+				`The credential's endpoint "${endpoint}" is not a valid URL: use the form https://host[:port]`,
+				'endpoint',
+			);
+		}
+		endpoint = endpoint.replace(/\/+$/, '');
+	}
+	const forcePathStyle =
+		credentials.forcePathStyle ?? (provider === 'minio' || provider === 'other');
+	return { region, endpoint, forcePathStyle, provider };
+}
+
+/**
+ * Builds the S3 client for one node execution; the caller reuses it for every item.
+ * Keep-alive sockets are pooled (`maxSockets`, default 50). On a custom endpoint the SDK's
+ * default request checksums (CRC32 with aws-chunked trailers, SDK ≥ 3.729) are turned down to
+ * `WHEN_REQUIRED`, since R2, older MinIO, Ceph RGW and GCS interop reject or mis-store them.
+ *
+ * @throws CredentialConfigError for an unusable endpoint (see {@link resolveConnection})
+ */
+export function createS3Client(
+	credentials: S3StorageCredentials,
+	options: ClientOptions = {},
+): S3Client {
+	const connection = resolveConnection(credentials);
+	const maxSockets = options.maxSockets ?? 50;
+	const agentOptions = { keepAlive: true, maxSockets };
+	const config: S3ClientConfig = {
+		region: connection.region,
+		endpoint: connection.endpoint,
+		forcePathStyle: connection.forcePathStyle,
+		credentials: {
+			accessKeyId: String(credentials.accessKeyId ?? '').trim(),
+			secretAccessKey: String(credentials.secretAccessKey ?? '').trim(),
+			sessionToken: credentials.sessionToken ? String(credentials.sessionToken).trim() : undefined,
+		},
+		maxAttempts: options.maxAttempts ?? 3,
+		retryMode: options.retryMode ?? 'standard',
+		// The SDK follows a bucket's region on a 301 for AWS only; keep it predictable elsewhere.
+		followRegionRedirects: !connection.endpoint,
+		requestHandler: {
+			requestTimeout: options.requestTimeout ?? 0,
+			connectionTimeout: options.connectionTimeout ?? 10_000,
+			httpAgent: new HttpAgent(agentOptions),
+			httpsAgent: new HttpsAgent({
+				...agentOptions,
+				rejectUnauthorized: !credentials.ignoreSslIssues,
+			}),
+		},
+	};
+	if (connection.endpoint && !options.fullChecksums) {
+		config.requestChecksumCalculation = 'WHEN_REQUIRED';
+		config.responseChecksumValidation = 'WHEN_REQUIRED';
+	}
+	return new S3Client(config);
+}
