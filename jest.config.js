@@ -1,3 +1,14 @@
+/** merged over ./tsconfig.json (which builds the package); only what tests need differs */
+const testTsconfig = {
+	target: 'ES2022',
+	module: 'commonjs',
+	strict: true,
+	esModuleInterop: true,
+	types: ['jest', 'node'],
+	incremental: false,
+	declaration: false,
+};
+
 /**
  * Tests run the node against a real S3 server: a throw-away Ceph RADOS Gateway started once per
  * jest run by test/setup/globalSetup.ts (scripts/ensure-ceph.sh + scripts/rgw-up.sh) and stopped by
@@ -15,19 +26,13 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 	modulePathIgnorePatterns: ['<rootDir>/dist/'],
 	transform: {
+		// test/setup runs before any test, in jest's main process: transpile only (ts-jest would
+		// first spend seconds on a type-checking language service); tsc -p test checks their types
+		'/test/setup/[^/]+\\.ts$': '<rootDir>/test/setup/transpile.js',
 		'^.+\\.ts$': [
 			'ts-jest',
 			{
-				// merged over ./tsconfig.json (which builds the package); only what tests need differs
-				tsconfig: {
-					target: 'ES2022',
-					module: 'commonjs',
-					strict: true,
-					esModuleInterop: true,
-					types: ['jest', 'node'],
-					incremental: false,
-					declaration: false,
-				},
+				tsconfig: testTsconfig,
 			},
 		],
 	},

@@ -1,19 +1,16 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 /** Providers with a preset; the values are stored in saved credentials, so never rename them. */
-const PROVIDERS = [
-	'aws',
-	'cloudflareR2',
-	'minio',
-	'wasabi',
-	'digitalOceanSpaces',
-	'backblazeB2',
-	'upcloud',
-	'dreamObjects',
-	'other',
-] as const;
-
-type Provider = (typeof PROVIDERS)[number];
+type Provider =
+	| 'aws'
+	| 'cloudflareR2'
+	| 'minio'
+	| 'wasabi'
+	| 'digitalOceanSpaces'
+	| 'backblazeB2'
+	| 'upcloud'
+	| 'dreamObjects'
+	| 'other';
 
 /** A field shown only for the given providers. */
 const onlyFor = (providers: Provider[]) => ({ show: { provider: providers } });
@@ -188,7 +185,7 @@ export class S3StorageApi implements ICredentialType {
 
 	displayName = 'S3 Storage API';
 
-	icon: Icon = 'file:s3storage.svg';
+	icon: Icon = { light: 'file:s3storage.svg', dark: 'file:s3storage.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-s3-storage/n8n-nodes-s3-storage#credentials';
 

@@ -248,16 +248,18 @@ export async function getObjectBuffer(
 	return Buffer.concat(chunks);
 }
 
-/** HeadObject, or undefined when the object does not exist. */
-export async function headObject(
-	bucket: string,
-	key: string,
-	versionId?: string,
-): Promise<HeadObjectCommandOutput | undefined> {
+/** HeadObject (throws the SDK's NotFound error when the object does not exist). */
+export async function headObject(bucket: string, key: string, versionId?: string): Promise<HeadObjectCommandOutput> {
+	return await rawClient().send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+}
+
+/** Whether the object (version) exists. */
+export async function objectExists(bucket: string, key: string, versionId?: string): Promise<boolean> {
 	try {
-		return await rawClient().send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+		await headObject(bucket, key, versionId);
+		return true;
 	} catch (error) {
-		if (httpStatus(error) === 404) return undefined;
+		if (httpStatus(error) === 404) return false;
 		throw error;
 	}
 }

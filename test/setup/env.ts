@@ -16,3 +16,6 @@ const env = JSON.parse(fs.readFileSync(file, 'utf8')) as TestEnv;
 for (const [name, value] of Object.entries(env)) {
 	if (typeof value === 'string') process.env[name] = value;
 }
+
+// the SDK warns once per process that releases from 2027 need Node 22; noise in test output
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

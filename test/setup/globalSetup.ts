@@ -134,6 +134,7 @@ export default async function globalSetup(): Promise<void> {
 				RGW_ACCESS_KEY: keys.accessKeyId,
 				RGW_SECRET_KEY: keys.secretAccessKey,
 				RGW_TIMEOUT: process.env.RGW_TIMEOUT ?? '60',
+				RGW_DOWN_TIMEOUT: '0', // if it fails half-way, it stops what it started at once
 			},
 			process.env.S3_TEST_VERBOSE === '1',
 		);

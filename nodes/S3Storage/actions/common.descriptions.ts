@@ -208,11 +208,11 @@ export const aclOption: INodeProperties = {
 	default: '',
 	description: 'A canned access control list. Many buckets have ACLs disabled; leave empty then.',
 	options: [
-		{ name: 'None (Bucket Default)', value: '' },
 		{ name: 'Authenticated Read', value: 'authenticated-read' },
 		{ name: 'AWS Exec Read', value: 'aws-exec-read' },
 		{ name: 'Bucket Owner Full Control', value: 'bucket-owner-full-control' },
 		{ name: 'Bucket Owner Read', value: 'bucket-owner-read' },
+		{ name: 'None (Bucket Default)', value: '' },
 		{ name: 'Private', value: 'private' },
 		{ name: 'Public Read', value: 'public-read' },
 		{ name: 'Public Read Write', value: 'public-read-write' },
@@ -227,8 +227,8 @@ export const storageClassOption: INodeProperties = {
 	default: '',
 	description: 'Where the provider keeps the object; not every provider offers every class',
 	options: [
-		{ name: 'Default (Standard)', value: '' },
 		{ name: 'Deep Archive', value: 'DEEP_ARCHIVE' },
+		{ name: 'Default (Standard)', value: '' },
 		{ name: 'Glacier Flexible Retrieval', value: 'GLACIER' },
 		{ name: 'Glacier Instant Retrieval', value: 'GLACIER_IR' },
 		{ name: 'Intelligent-Tiering', value: 'INTELLIGENT_TIERING' },

@@ -71,7 +71,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				description: 'Open the S3 Storage API credential and fix the field named above.',
 			});
 		}
-		throw error;
+		throw new NodeOperationError(this.getNode(), error as Error);
 	}
 	const concurrency = Math.max(1, Math.floor(Number(first.concurrency ?? 8)) || 1);
 	const abortSignal = this.getExecutionCancelSignal?.();

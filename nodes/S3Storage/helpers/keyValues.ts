@@ -13,6 +13,7 @@ export function keyValuePairs(option: unknown, group: string): Record<string, un
 		try {
 			value = JSON.parse(text);
 		} catch {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- a pure helper without node context; router.ts wraps this error in a NodeOperationError (with the item index) via toNodeError
 			throw new Error(`Expected a JSON object such as {"name": "value"}; got ${JSON.stringify(text.slice(0, 40))}`);
 		}
 	}

@@ -124,7 +124,6 @@ export function validateMetadata(
 				{ itemIndex },
 			);
 		}
-		// eslint-disable-next-line no-control-regex
 		if (!/^[\x20-\x7e\t]*$/.test(value)) {
 			throw new NodeOperationError(
 				ctx.getNode(),

@@ -94,10 +94,7 @@ export function resolveConnection(credentials: S3StorageCredentials): ResolvedCo
 				'endpoint',
 			);
 		}
-		try {
-			const url = new URL(endpoint);
-			if (!url.hostname) throw new Error('no host');
-		} catch {
+		if (!URL.canParse(endpoint) || !new URL(endpoint).hostname) {
 			throw new CredentialConfigError(
 				`The credential's endpoint "${endpoint}" is not a valid URL: use the form https://host[:port]`,
 				'endpoint',

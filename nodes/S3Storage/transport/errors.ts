@@ -45,7 +45,8 @@ const where = (t: ErrorTarget) =>
 export function s3ErrorCode(error: unknown): string | undefined {
 	const e = error as SdkErrorLike;
 	if (!e || typeof e !== 'object') return undefined;
-	if (e.$metadata) return e.Code ?? e.name;
+	// Network failures also carry an (empty) $metadata once they went through the retry layer.
+	if (e.$metadata?.httpStatusCode !== undefined || e.$fault) return e.Code ?? e.name;
 	return undefined;
 }
 
@@ -128,6 +129,11 @@ function explainNetwork(e: SdkErrorLike, t: ErrorTarget): string | undefined {
 		chain.push(cur as SdkErrorLike);
 	}
 	const codes = chain.map((c) => c.code).filter(Boolean) as string[];
+	// Errors from another realm (e.g. a sandbox) reach us wrapped, with the code only in the text.
+	for (const c of chain) {
+		const m = /\b(E[A-Z_]{3,}|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/.exec(c.message ?? '');
+		if (m) codes.push(m[1]);
+	}
 	const endpoint = t.endpoint ? ` ${t.endpoint}` : ' the endpoint';
 	if (codes.includes('ECONNREFUSED'))
 		return `Could not connect to${endpoint}: connection refused. Check the endpoint's host and port and that the server is running`;

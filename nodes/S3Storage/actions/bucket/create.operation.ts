@@ -24,8 +24,8 @@ export const description: INodeProperties[] = [
 			type: 'options',
 			default: '',
 			options: [
-				{ name: 'None (Provider Default)', value: '' },
 				{ name: 'Authenticated Read', value: 'authenticated-read' },
+				{ name: 'None (Provider Default)', value: '' },
 				{ name: 'Private', value: 'private' },
 				{ name: 'Public Read', value: 'public-read' },
 				{ name: 'Public Read Write', value: 'public-read-write' },

@@ -34,6 +34,7 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 			const region = (error as { $response?: { headers?: Record<string, string> } }).$response?.headers?.['x-amz-bucket-region'];
 			return [{ json: { name, exists: true, region: region ?? null, accessible: false } }];
 		}
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError turns it into a NodeApiError with the S3 code, HTTP status and endpoint (it needs the raw error for that)
 		throw error;
 	}
 	if (!json.region) {

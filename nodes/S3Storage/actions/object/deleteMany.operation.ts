@@ -16,6 +16,7 @@ export const description: INodeProperties[] = [
 			default: '',
 			required: true,
 			placeholder: 'reports/a.csv\nreports/b.csv',
+			// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-json -- "$json" in the example expression is n8n syntax and must stay lower-case
 			description: 'The keys to delete, one per line, or an array from an expression such as {{ $json.keys }}',
 		},
 	]),

@@ -24,6 +24,7 @@ export const description: INodeProperties[] = [
 		{
 			displayName: 'Continuation Token',
 			name: 'continuationToken',
+			// eslint-disable-next-line n8n-nodes-base/node-param-type-options-password-missing -- a ListObjectsV2 paging cursor, not a secret: it is copied from a previous listing's output and must stay visible
 			type: 'string',
 			default: '',
 			description: 'Continue a previous listing: the nextContinuationToken of its last item',

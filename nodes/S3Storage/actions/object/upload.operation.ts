@@ -248,6 +248,7 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	} catch (error) {
 		// lib-storage aborts the multipart upload itself; make sure a stream we opened is closed.
 		if (!Buffer.isBuffer(source.body)) source.body.destroy();
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError turns it into a NodeApiError with the S3 code, HTTP status and endpoint (it needs the raw error for that)
 		throw error;
 	} finally {
 		ctx.abortSignal?.removeEventListener('abort', onCancel);
