@@ -5,7 +5,7 @@
  * - a JSON string of such an object.
  * Returns a plain object; an empty or missing option gives {}.
  */
-export function keyValuePairs(option: unknown, group: string): Record<string, unknown> {
+export function keyValuePairs(option: unknown, group: string, label = 'This option'): Record<string, unknown> {
 	let value = option;
 	if (typeof value === 'string') {
 		const text = value.trim();
@@ -14,7 +14,7 @@ export function keyValuePairs(option: unknown, group: string): Record<string, un
 			value = JSON.parse(text);
 		} catch {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- a pure helper without node context; router.ts wraps this error in a NodeOperationError (with the item index) via toNodeError
-			throw new Error(`Expected a JSON object such as {"name": "value"}; got ${JSON.stringify(text.slice(0, 40))}`);
+			throw new Error(`${label} must be a JSON object such as {"name": "value"}; got ${JSON.stringify(text.slice(0, 40))}`);
 		}
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return {};

@@ -77,7 +77,7 @@ export async function copyObject(this: IExecuteFunctions, ctx: OperationContext)
 	};
 	if (replaceMetadata) {
 		input.MetadataDirective = 'REPLACE';
-		input.Metadata = validateMetadata(this, keyValuePairs(options.metadata, 'metadataValues'), i);
+		input.Metadata = validateMetadata(this, keyValuePairs(options.metadata, 'metadataValues', 'Metadata'), i);
 		input.ContentType = (options.contentType as string) || undefined;
 		if (!input.ContentType || options.metadata === undefined) {
 			const head = await ctx.client.send(

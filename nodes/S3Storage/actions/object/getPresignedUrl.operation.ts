@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
 import { presignObjectUrl } from '../../helpers/presign';
 import { validateExpiresIn } from '../../helpers/validation';
@@ -62,7 +62,13 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	const key = getKeyParam(this, i);
 	ctx.target.bucket = bucket;
 	ctx.target.key = key;
-	const method = (this.getNodeParameter('method', i, 'GET') as string).toUpperCase() === 'PUT' ? 'PUT' : 'GET';
+	const rawMethod = String(this.getNodeParameter('method', i, 'GET')).trim().toUpperCase();
+	if (rawMethod !== 'GET' && rawMethod !== 'PUT') {
+		throw new NodeOperationError(this.getNode(), `Method "${rawMethod}" is not supported: use GET (download) or PUT (upload)`, {
+			itemIndex: i,
+		});
+	}
+	const method: 'GET' | 'PUT' = rawMethod;
 	const expiresIn = validateExpiresIn(this, this.getNodeParameter('expiresIn', i, 3600), i);
 	const options = getOptions(this, i);
 	const signed = await presignObjectUrl(ctx.client, method, bucket, key, expiresIn, {

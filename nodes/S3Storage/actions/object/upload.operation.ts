@@ -201,8 +201,8 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	const options = getOptions(this, i);
 	const inputType = this.getNodeParameter('inputType', i, 'binary') as string;
 	const expiresIn = options.returnPresignedUrl ? validateExpiresIn(this, options.expiresIn ?? 3600, i, 'Expires In (option)') : 0;
-	const metadata = options.metadata !== undefined ? validateMetadata(this, keyValuePairs(options.metadata, 'metadataValues'), i) : undefined;
-	const tags = Object.entries(keyValuePairs(options.tags, 'tag')).map(([Key, Value]) => ({ Key, Value: String(Value ?? '') }));
+	const metadata = options.metadata !== undefined ? validateMetadata(this, keyValuePairs(options.metadata, 'metadataValues', 'Metadata'), i) : undefined;
+	const tags = Object.entries(keyValuePairs(options.tags, 'tag', 'Tags')).map(([Key, Value]) => ({ Key, Value: String(Value ?? '') }));
 	const partSizeMiB = Number(options.partSize ?? DEFAULT_PART_SIZE_MIB);
 	if (!(partSizeMiB >= 5)) {
 		throw new NodeOperationError(this.getNode(), 'Part Size must be at least 5 MiB (S3\'s smallest multipart part)', { itemIndex: i });
