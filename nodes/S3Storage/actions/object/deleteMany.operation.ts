@@ -62,5 +62,12 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	}
 	keys.forEach((k) => validateKey(this, k, i, 'A key in Keys'));
 	const result = await deleteKeys(ctx.client, bucket, keys, ctx.abortSignal);
+	if (result.errors.length) {
+		this.addExecutionHints?.({
+			message: `${result.errors.length} of ${keys.length} keys could not be deleted: see "errors" in the output (code and message per key)`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
 	return [{ json: { bucket, deleted: result.deleted, errors: result.errors, requests: result.requests } }];
 }

@@ -115,6 +115,12 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 			}),
 		);
 	}
-	if (next && items.length) items[items.length - 1].json.nextContinuationToken = next;
+	if (next && items.length) {
+		items[items.length - 1].json.nextContinuationToken = next;
+		this.addExecutionHints?.({
+			message: `${items.length} objects, truncated at the limit: the bucket has more under this prefix. Turn on Return All, or continue with the nextContinuationToken of the last item.`,
+			location: 'outputPane',
+		});
+	}
 	return items;
 }
