@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Stop the cluster started by rgw-up.sh (same RGW_DIR). Signals only the PIDs recorded in $RGW_DIR/run
-# (and only if their command line still references $RGW_DIR/ceph.conf).
+# Stop the cluster started by rgw-up.sh (same RGW_DIR). Signals only processes whose command line has
+# `-c $RGW_DIR/ceph.conf`: the PIDs recorded in $RGW_DIR/run, and any daemon an interrupted rgw-up.sh
+# started without recording it.
 # RGW_KEEP=1 keeps the state/log dir, otherwise it is deleted.
 # RGW_DOWN_TIMEOUT (default 10 s): grace period after SIGTERM before SIGKILL. 0 = SIGKILL at once
 # (the data is thrown away anyway; radosgw alone takes ~6 s to stop on SIGTERM).
@@ -26,6 +27,15 @@ for name in radosgw ceph-osd ceph-mon; do
     pids+=("$pid")
   fi
 done
+
+# a daemon started by an interrupted rgw-up.sh may have missed its pid file: find it by its ceph.conf
+if command -v pgrep >/dev/null; then
+  for pid in $(pgrep -f -- "-c $DIR/ceph.conf" 2>/dev/null); do
+    case " ${pids[*]} " in *" $pid "*) ;; *)
+      if alive "$pid" && tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qx -- "$DIR/ceph.conf"; then pids+=("$pid"); fi ;;
+    esac
+  done
+fi
 
 if [ ${#pids[@]} -gt 0 ]; then
   if [ "$TMO" -gt 0 ] 2>/dev/null; then

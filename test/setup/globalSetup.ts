@@ -10,10 +10,12 @@
  * default us-east-1, S3_TEST_FORCE_PATH_STYLE default true) to use an existing server;
  * S3_TEST_VERBOSE=1 to echo rgw-up.sh's progress; S3_TEST_KEEP_RGW_LOGS=1 to keep the RGW dir.
  */
+import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
 import {
+	killAndWaitSync,
 	parseExports,
 	pickPorts,
 	randomCredentials,
@@ -33,6 +35,8 @@ import {
 /** State shared with globalTeardown (same process) and the exit safety net. */
 export interface RunState {
 	rgwDir?: string;
+	/** rgw-up.sh while it runs (stopped first if jest is interrupted during the start) */
+	starter?: ChildProcess;
 	envFile: string;
 	binaryDir: string;
 	stopped: boolean;
@@ -54,6 +58,7 @@ function installSafetyNet(state: RunState) {
 		if (state.stopped) return;
 		state.stopped = true;
 		try {
+			if (state.starter && state.starter.exitCode === null) killAndWaitSync(state.starter);
 			if (state.rgwDir) stopClusterSync(state.rgwDir);
 		} catch {
 			// best effort: the next run's sweepStale() will retry
@@ -107,7 +112,7 @@ export default async function globalSetup(): Promise<void> {
 		const swept = await sweepStale();
 		if (swept.length) log(`cleaned up after earlier runs: ${swept.join(', ')}`);
 
-		const ensure = await run(path.join(SCRIPTS_DIR, 'ensure-ceph.sh'), [], process.env, true);
+		const ensure = await run(undefined, path.join(SCRIPTS_DIR, 'ensure-ceph.sh'), [], process.env, true);
 		if (ensure.code !== 0) {
 			throw new Error(
 				`scripts/ensure-ceph.sh failed (exit ${ensure.code ?? ensure.signal}); the tests need a local Ceph RGW ` +
@@ -123,6 +128,7 @@ export default async function globalSetup(): Promise<void> {
 		installSafetyNet(state);
 
 		const up = await run(
+			(child) => (state.starter = child),
 			path.join(SCRIPTS_DIR, 'rgw-up.sh'),
 			[],
 			{
@@ -138,6 +144,7 @@ export default async function globalSetup(): Promise<void> {
 			},
 			process.env.S3_TEST_VERBOSE === '1',
 		);
+		state.starter = undefined;
 		const exported = parseExports(up.stdout);
 		if (up.code !== 0 || !exported.S3_ENDPOINT) {
 			state.stopped = true;

@@ -1,7 +1,7 @@
 /**
  * Starting and stopping the throw-away Ceph RGW from the jest main process (globalSetup/Teardown).
  */
-import { execFileSync, spawn } from 'child_process';
+import { type ChildProcess, execFileSync, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -25,6 +25,7 @@ export interface RunResult {
 
 /** Runs a script; stdout and stderr are captured (stderr is also echoed live when `echoStderr`). */
 export async function run(
+	onSpawn: ((child: ChildProcess) => void) | undefined,
 	file: string,
 	args: string[],
 	env: NodeJS.ProcessEnv,
@@ -32,6 +33,7 @@ export async function run(
 ): Promise<RunResult> {
 	return await new Promise<RunResult>((resolve, reject) => {
 		const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		onSpawn?.(child);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -42,6 +44,29 @@ export async function run(
 		child.on('error', reject);
 		child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
 	});
+}
+
+/** SIGKILL a child (e.g. rgw-up.sh half-way) and wait, synchronously, until it is gone. */
+export function killAndWaitSync(child: ChildProcess): void {
+	const pid = child.pid;
+	if (!pid) return;
+	try {
+		process.kill(pid, 'SIGKILL');
+	} catch {
+		return;
+	}
+	const until = Date.now() + 5000;
+	// a killed child stays a zombie until we reap it, which a blocked event loop cannot: look at its state
+	while (Date.now() < until) {
+		let state = '';
+		try {
+			state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? '';
+		} catch {
+			return;
+		}
+		if (state === 'Z' || state === 'X') return;
+		Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+	}
 }
 
 export function pidAlive(pid: number): boolean {
@@ -70,7 +95,7 @@ export function stopClusterSync(rgwDir: string, keep = false): string {
 }
 
 export async function stopCluster(rgwDir: string, keep = false): Promise<RunResult> {
-	return await run(path.join(SCRIPTS_DIR, 'rgw-down.sh'), [], {
+	return await run(undefined, path.join(SCRIPTS_DIR, 'rgw-down.sh'), [], {
 		...process.env,
 		RGW_DIR: rgwDir,
 		RGW_DOWN_TIMEOUT: '0',
