@@ -97,7 +97,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const status = (error.context.httpStatusCode as number | undefined) ?? s3HttpStatus(raw);
 				if (code !== undefined) json.code = code;
 				if (status !== undefined) json.httpStatusCode = status;
-				results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
+				// n8n routes an item to the error output ("On Error: Continue (using error output)")
+				// only when its json is exactly { error }; it then merges in the input item's fields.
+				results[itemIndex] =
+					this.getNode().onError === 'continueErrorOutput'
+						? [{ json: { error: error.message }, pairedItem: { item: itemIndex } }]
+						: [{ json, pairedItem: { item: itemIndex } }];
 			}
 		});
 	} finally {
