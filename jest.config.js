@@ -24,7 +24,7 @@ module.exports = {
 	rootDir: __dirname,
 	testMatch: ['<rootDir>/test/**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-	modulePathIgnorePatterns: ['<rootDir>/dist/'],
+	modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/e2e/'],
 	transform: {
 		// test/setup runs before any test, in jest's main process: transpile only (ts-jest would
 		// first spend seconds on a type-checking language service); tsc -p test checks their types

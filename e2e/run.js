@@ -17,9 +17,13 @@
  *                  bucket E2E_BUCKET (default n8n-demo; created when missing). Writes under
  *                  shared/, gallery/, incoming/, processed/, archive/, tmp-batch/ in that bucket.
  *   --only=a,b        run only these examples (file names, with or without .json)
+ *   --examples=DIR    run the workflows in DIR instead of examples/ (unknown files: must run without error)
  *   --fresh           do not use the cached n8n database (env E2E_FRESH=1)
  *   --keep            keep the work folder (n8n user folder, snapshots, logs) after a successful run
  *   --verbose         echo n8n's output live
+ * Env: E2E_S3, E2E_FRESH=1, E2E_BUCKET (external only), E2E_N8N_LOG_LEVEL (default info),
+ *      E2E_TIMEOUT_MS (execute-batch, default 300000), E2E_PACKAGE_DIR (what to link instead of
+ *      this checkout, e.g. an unpacked `npm pack`; it needs its dependencies resolvable).
  *
  * How: start S3 -> n8n user folder under e2e/.work/ with the package symlinked as
  * .n8n/nodes/node_modules/n8n-nodes-s3-storage -> `n8n import:credentials` + `n8n import:workflow`
@@ -46,9 +50,11 @@ const E2E = __dirname;
 const ROOT = path.resolve(E2E, '..');
 const WORK = path.join(E2E, '.work');
 const CACHE = path.join(WORK, 'cache');
-const EXAMPLES = path.join(ROOT, 'examples');
+let EXAMPLES = path.join(ROOT, 'examples');
 const N8N_BIN = path.join(E2E, 'node_modules', 'n8n', 'bin', 'n8n');
 const PACKAGE_NAME = 'n8n-nodes-s3-storage';
+/** What gets linked into n8n (E2E_PACKAGE_DIR: e.g. an unpacked `npm pack` of the package). */
+const PACKAGE_DIR = path.resolve(process.env.E2E_PACKAGE_DIR || ROOT);
 const NODE_TYPE = `${PACKAGE_NAME}.s3Storage`;
 const CRED_ID = 's3DemoCredential';
 const CRED_NAME = 'S3 Storage account';
@@ -58,7 +64,7 @@ const ENCRYPTION_KEY = 'n8n-nodes-s3-storage-e2e-not-a-secret';
 /** Bump when the way the cached database is prepared changes. */
 const CACHE_FORMAT = 2;
 const EXEC_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 5 * 60 * 1000);
-const ORDER = ['upload-and-share.json', 'list-with-signed-urls.json', 'download-transform-reupload.json', 'delete-folder.json'];
+const ORDER = ['upload-and-share.json', 'list-with-signed-urls.json', 'download-transform-reupload.json', 'delete-folder.json', 'handle-missing-object.json'];
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -70,6 +76,7 @@ function parseArgs(argv) {
 		else if (a === '--assert') o.assert = true;
 		else if (a.startsWith('--s3=')) o.s3 = a.slice(5);
 		else if (a.startsWith('--only=')) o.only = a.slice(7).split(',').filter(Boolean).map((s) => (s.endsWith('.json') ? s : `${s}.json`));
+		else if (a.startsWith('--examples=')) EXAMPLES = path.resolve(a.slice(11));
 		else if (a === '--fresh') o.fresh = true;
 		else if (a === '--keep') o.keep = true;
 		else if (a === '--verbose') o.verbose = true;
@@ -85,6 +92,10 @@ function parseArgs(argv) {
 	return o;
 }
 class UsageError extends Error {}
+class Interrupted extends Error {}
+const bailIfInterrupted = () => {
+	if (signalled) throw new Interrupted('interrupted');
+};
 
 const t0 = Date.now();
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -121,11 +132,13 @@ async function stopChild(entry, graceMs = 5000) {
 	if (child.exitCode === null && child.signalCode === null) {
 		const exited = new Promise((resolve) => child.once('exit', resolve));
 		killTree(entry, 'SIGTERM');
-		const timer = new Promise((resolve) => setTimeout(resolve, graceMs, 'timeout'));
-		if ((await Promise.race([exited, timer])) === 'timeout') {
+		let timer;
+		const late = new Promise((resolve) => (timer = setTimeout(resolve, graceMs, 'timeout')));
+		if ((await Promise.race([exited, late])) === 'timeout') {
 			killTree(entry, 'SIGKILL');
-			await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+			await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
 		}
+		clearTimeout(timer);
 	}
 	killGroup();
 	children.delete(entry);
@@ -134,6 +147,8 @@ async function stopChild(entry, graceMs = 5000) {
 async function cleanupAll() {
 	if (!cleaning) {
 		cleaning = (async () => {
+			// first whatever is still running (n8n, rgw-up.sh, ...), then the clean-up steps
+			await Promise.all([...children].filter((e) => e.name !== 's3rver').map((e) => stopChild(e, 3000)));
 			while (cleanups.length) {
 				const step = cleanups.pop();
 				try {
@@ -169,9 +184,9 @@ process.on('exit', () => {
  * `echo`). `group` starts it in its own process group so that it and its children (n8n's task
  * runner) can be stopped together.
  */
-function runCommand(file, args, { env, cwd, logFile, echo = false, group = false, timeoutMs = 0, name = path.basename(file) }) {
+function runCommand(file, args, { env, cwd, logFile, echo = false, group = false, timeoutMs = 0, name = path.basename(file), cleanup = false }) {
 	return new Promise((resolve, reject) => {
-		if (signalled) return reject(new Error('interrupted'));
+		if (signalled && !cleanup) return reject(new Interrupted('interrupted'));
 		const out = logFile ? fs.openSync(logFile, 'a') : null;
 		const child = spawn(file, args, { env, cwd, detached: group, stdio: ['ignore', 'pipe', 'pipe'] });
 		const entry = { child, name, group };
@@ -191,24 +206,27 @@ function runCommand(file, args, { env, cwd, logFile, echo = false, group = false
 					stopChild(entry);
 				}, timeoutMs)
 			: null;
-		child.on('error', (e) => {
+		let finished = false;
+		const finish = () => {
+			if (finished) return false;
+			finished = true;
 			if (timer) clearTimeout(timer);
 			children.delete(entry);
 			if (out !== null) fs.closeSync(out);
-			reject(e);
+			return true;
+		};
+		child.on('error', (e) => {
+			if (finish()) reject(e); // e.g. ENOENT: nothing was started
 		});
 		child.on('close', (code, signal) => {
-			if (timer) clearTimeout(timer);
-			if (group) {
+			if (group && child.pid) {
 				try {
 					process.kill(-child.pid, 'SIGKILL'); // nothing of its group may outlive it
 				} catch {
 					// none left
 				}
 			}
-			children.delete(entry);
-			if (out !== null) fs.closeSync(out);
-			resolve({ code, signal, output: text, timedOut });
+			if (finish()) resolve({ code, signal, output: text, timedOut });
 		});
 	});
 }
@@ -323,10 +341,12 @@ async function startS3(opts, runDir) {
 			RGW_SECRET_KEY: keys.secretAccessKey,
 		};
 		cleanups.push(async () => {
-			await runCommand(path.join(ROOT, 'scripts', 'rgw-down.sh'), [], {
+			const down = await runCommand(path.join(ROOT, 'scripts', 'rgw-down.sh'), [], {
 				env: { ...env, RGW_DOWN_TIMEOUT: '0', RGW_KEEP: opts.keep ? '1' : '0' },
 				cwd: ROOT,
+				cleanup: true,
 			});
+			if (down.code !== 0) log(`scripts/rgw-down.sh: exit ${down.code}\n${tail(down.output, 10)}`);
 		});
 		const up = await runCommand(path.join(ROOT, 'scripts', 'rgw-up.sh'), [], { env, cwd: ROOT, echo: opts.verbose, name: 'rgw-up.sh' });
 		if (up.code !== 0) throw new Error(`scripts/rgw-up.sh failed:\n${tail(up.output)}`);
@@ -351,7 +371,7 @@ async function startS3(opts, runDir) {
 	}
 	return {
 		kind: 'external',
-		label: `external S3 at ${e.S3_TEST_ENDPOINT}`,
+		label: 'external S3',
 		endpoint: e.S3_TEST_ENDPOINT.replace(/\/+$/, ''),
 		accessKeyId: e.S3_TEST_ACCESS_KEY_ID,
 		secretAccessKey: e.S3_TEST_SECRET_ACCESS_KEY,
@@ -403,16 +423,15 @@ function checkExampleShape(examples, c) {
 		c.ok(nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'), `${where}: has a Manual Trigger`);
 		c.ok(nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote' && String(n.parameters?.content ?? '').length > 40), `${where}: has a Sticky Note documenting it`);
 		const s3 = nodes.filter((n) => n.type === NODE_TYPE);
-		c.ok(s3.length > 0, `${where}: uses the S3 Storage node`);
-		for (const n of s3) {
-			c.ok(n.typeVersion === 1, `${where}: node "${n.name}" has typeVersion 1`);
-			c.ok(n.credentials?.s3StorageApi?.id === CRED_ID, `${where}: node "${n.name}" uses credential ${CRED_ID}`);
-		}
+		const odd = s3.filter((n) => n.typeVersion !== 1 || n.credentials?.s3StorageApi?.id !== CRED_ID).map((n) => n.name);
+		c.ok(s3.length > 0 && odd.length === 0, `${where}: its ${s3.length} S3 Storage nodes have typeVersion 1 and credential ${CRED_ID}`, odd.length ? `not so: ${odd.join(', ')}` : 'no S3 Storage node');
 		const names = new Set(nodes.map((n) => n.name));
+		const dangling = [];
 		for (const [from, conn] of Object.entries(w.connections ?? {})) {
-			c.ok(names.has(from), `${where}: connection source "${from}" is a node`);
-			for (const out of conn.main ?? []) for (const link of out ?? []) c.ok(names.has(link.node), `${where}: connection target "${link.node}" is a node`);
+			if (!names.has(from)) dangling.push(from);
+			for (const out of conn.main ?? []) for (const link of out ?? []) if (!names.has(link.node)) dangling.push(link.node);
 		}
+		c.ok(dangling.length === 0, `${where}: connections join existing nodes`, `unknown: ${dangling.join(', ')}`);
 	}
 }
 
@@ -489,7 +508,9 @@ function credentialFor(s3) {
 	];
 }
 
+let n8nStarts = 0;
 async function n8n(args, { userFolder, s3, logName, logDir, opts, timeoutMs = 0 }) {
+	n8nStarts++;
 	const brokerPort = await freePort();
 	const logFile = path.join(logDir, `n8n-${logName}.log`);
 	const started = Date.now();
@@ -514,12 +535,12 @@ function copyDb(fromUserFolder, toUserFolder) {
 	}
 }
 
-/** Makes `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-s3-storage` point at this package. */
+/** Makes `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-s3-storage` a symlink to this package. */
 function linkPackage(userFolder) {
 	const dir = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
 	fs.mkdirSync(dir, { recursive: true });
 	const link = path.join(dir, PACKAGE_NAME);
-	if (!fs.existsSync(link)) fs.symlinkSync(ROOT, link, 'dir');
+	if (!fs.existsSync(link)) fs.symlinkSync(PACKAGE_DIR, link, 'dir');
 }
 
 const sha = (s) => crypto.createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -606,8 +627,7 @@ async function prepareUserFolder(userFolder, examples, s3, opts, logDir) {
 	}
 	copyDb(wfDir, userFolder);
 	const now = new Date();
-	fs.utimesSync(wfDir, now, now);
-	fs.utimesSync(credDir, now, now);
+	for (const d of [wfDir, credDir]) if (fs.existsSync(d)) fs.utimesSync(d, now, now); // for pruneCache
 	linkPackage(userFolder);
 	return { ms: Date.now() - started, how: hows.length ? hows.join(', ') : `cached database (${path.relative(ROOT, wfDir)})` };
 }
@@ -631,7 +651,7 @@ async function sweepStale() {
 		if (!m || Number(m[2]) === process.pid || pidAlive(Number(m[2]))) continue;
 		const full = path.join(WORK, name);
 		if (m[1] === 'rgw') {
-			await runCommand(path.join(ROOT, 'scripts', 'rgw-down.sh'), [], { env: { ...process.env, RGW_DIR: full, RGW_DOWN_TIMEOUT: '0' }, cwd: ROOT });
+			await runCommand(path.join(ROOT, 'scripts', 'rgw-down.sh'), [], { env: { ...process.env, RGW_DIR: full, RGW_DOWN_TIMEOUT: '0' }, cwd: ROOT, cleanup: true });
 			fs.rmSync(full, { recursive: true, force: true });
 		} else dead.push({ full, t: fs.statSync(full).mtimeMs });
 	}
@@ -645,6 +665,49 @@ async function sweepStale() {
 }
 
 // ------------------------------------------------------------------------- results access
+/**
+ * Best effort, for diagnostics only: every execution in the run's n8n database (execute-batch
+ * writes a snapshot only for executions that succeed). Uses n8n's own sqlite3 and flatted.
+ * @returns Map workflowId -> { status, startedAt, stoppedAt, data } (the last execution of each)
+ */
+async function readExecutionsFromDb(userFolder) {
+	const need = (m) => require(require.resolve(m, { paths: [path.join(E2E, 'node_modules', 'n8n'), E2E] }));
+	const sqlite3 = need('sqlite3');
+	const { parse } = need('flatted');
+	const db = new sqlite3.Database(path.join(userFolder, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY);
+	try {
+		const rows = await new Promise((resolve, reject) =>
+			db.all(
+				'SELECT e.workflowId AS workflowId, e.status AS status, e.startedAt AS startedAt, e.stoppedAt AS stoppedAt, d.data AS data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id ORDER BY e.id',
+				(err, r) => (err ? reject(err) : resolve(r)),
+			),
+		);
+		const out = new Map();
+		for (const r of rows) out.set(r.workflowId, { status: r.status, startedAt: r.startedAt, stoppedAt: r.stoppedAt, data: parse(r.data) });
+		return out;
+	} finally {
+		db.close();
+	}
+}
+
+/** "node -> n items" lines of an execution, with the error of the node that failed. */
+function trail(x) {
+	const lines = [];
+	for (const [node, runs] of Object.entries(x.runData)) {
+		runs.forEach((run, i) => {
+			const tag = runs.length > 1 ? ` (run ${i + 1})` : '';
+			if (run.error) {
+				const e = run.error;
+				lines.push(`${node}${tag} -> ERROR ${e.name ?? ''}: ${e.message}${e.description ? ` | ${e.description}` : ''}`);
+			} else {
+				const outs = (run.data?.main ?? []).map((o) => (o ?? []).length);
+				lines.push(`${node}${tag} -> ${outs.length > 1 ? `outputs ${outs.join(' / ')} items` : `${outs[0] ?? 0} item(s)`}`);
+			}
+		});
+	}
+	return lines;
+}
+
 class Execution {
 	constructor(example, snapshot, summary, userFolder) {
 		this.file = example.file;
@@ -799,6 +862,7 @@ async function checkPresignedGet(c, env, url, expected, label, say) {
 
 /** Lines about the "make sure the bucket exists" steps every example starts with. */
 function bucketStep(x, c, env) {
+	env.bucketSteps++;
 	const got = x.first('Bucket exists?');
 	c.eq(got.name, env.bucket, 'Bucket exists? names the bucket');
 	c.ok(typeof got.exists === 'boolean', 'Bucket exists? answers exists: true/false (a missing bucket is not an error)', fmt(got));
@@ -962,6 +1026,24 @@ const SPECS = {
 	},
 };
 
+/**
+ * A failing item leaves through the error output under "On Error: Continue (using error
+ * output)", and is { error, code, httpStatusCode } under "Continue" (e2e/NODE_BUGS.md, bug 1).
+ */
+SPECS['handle-missing-object.json'] = async (x, c, env, say) => {
+	say(bucketStep(x, c, env));
+	const ok = x.json('Get settings.json', { output: 0 });
+	const failed = x.json('Get settings.json', { output: 1 });
+	say(`Get settings.json (missing key; On Error: error output) -> success output ${ok.length} item(s), error output ${failed.length}: ${fmt(failed[0]?.error ?? null)}`);
+	c.eq([ok.length, failed.length], [0, 1], 'Get settings.json: the failed item goes to the error output, none to the success output');
+	c.ok(typeof failed[0]?.error === 'string' && failed[0].error.includes('settings/missing.json'), 'Get settings.json: the error item names the key', fmt(failed[0] ?? ok[0]));
+	c.eq([x.runs('Found it'), x.runs('Use defaults')], [0, 1], 'the error branch ran, the success branch did not');
+	const dl = x.first('Download settings.json');
+	say(`Download settings.json (On Error: Continue) -> ${fmt(dl)}`);
+	c.eq([dl.code, dl.httpStatusCode], ['NoSuchKey', 404], 'Download settings.json: { error, code: NoSuchKey, httpStatusCode: 404 } on the normal output');
+	c.ok(typeof dl.error === 'string' && dl.error.length > 0, 'Download settings.json: error message', fmt(dl));
+};
+
 /** Any other example: it must run without error; the report lists its nodes' item counts. */
 async function genericSpec(x, c, env, say) {
 	for (const node of Object.keys(x.runData)) say(`${node} -> ${x.json(node).length} item(s)`);
@@ -980,7 +1062,7 @@ async function main() {
 		}
 	};
 
-	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'S3Storage', 'S3Storage.node.js'))) {
+	if (!fs.existsSync(path.join(PACKAGE_DIR, 'dist', 'nodes', 'S3Storage', 'S3Storage.node.js'))) {
 		throw new UsageError('dist/ is missing: run `npm run build` first (npm run demo / npm run test:e2e do)');
 	}
 	fs.mkdirSync(WORK, { recursive: true });
@@ -994,14 +1076,19 @@ async function main() {
 	fs.mkdirSync(userFolder, { recursive: true });
 	let keepRunDir = opts.keep;
 	cleanups.push(async () => {
-		if (keepRunDir) log(`work folder kept: ${path.relative(process.cwd(), runDir) || runDir}`);
-		else fs.rmSync(runDir, { recursive: true, force: true });
+		if (keepRunDir) {
+			// n8n's generated .n8n/nodes/package.json (name "installed-nodes") would make jest's haste
+			// map report a naming collision between two kept folders
+			fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'package.json'), { force: true });
+			log(`work folder kept: ${path.relative(process.cwd(), runDir) || runDir}`);
+		} else fs.rmSync(runDir, { recursive: true, force: true });
 	});
 
 	const checks = new Checks();
 	try {
 		log(`starting S3 (${opts.s3})...`);
 		const s3 = await phase(`S3 start (${opts.s3})`, () => startS3(opts, runDir));
+		bailIfInterrupted();
 		log(`S3 ready: ${s3.label} at ${s3.endpoint}, bucket ${s3.bucket}`);
 
 		const examples = loadExamples(opts.only, s3.bucket);
@@ -1010,6 +1097,7 @@ async function main() {
 
 		log(`preparing the n8n user folder (${examples.length} workflows, credential ${CRED_ID})...`);
 		const prep = await phase('n8n user folder', () => prepareUserFolder(userFolder, examples, s3, opts, runDir));
+		bailIfInterrupted();
 		log(`  ${prep.how}`);
 
 		const ids = examples.map((e) => e.workflow.id);
@@ -1026,6 +1114,7 @@ async function main() {
 			}),
 		);
 		log(`  done in ${secs(batch.ms)} (exit ${batch.code ?? batch.signal}${batch.timedOut ? ', TIMED OUT' : ''})`);
+		bailIfInterrupted();
 		const result = fs.existsSync(resultFile) ? JSON.parse(fs.readFileSync(resultFile, 'utf8')) : null;
 		checks.group = 'n8n';
 		if (!checks.ok(result, 'n8n execute-batch wrote its results', `exit ${batch.code ?? batch.signal}; log ${batch.logFile}:\n${tail(batch.output)}`)) {
@@ -1035,13 +1124,21 @@ async function main() {
 			checks.ok(false, `n8n loaded ${PACKAGE_NAME} from .n8n/nodes/node_modules`, fmt(result.summary));
 		}
 
-		const env = { s3, bucket: s3.bucket, sdk: sdkFor(s3), created: [] };
-		const executions = examples.map((e) => {
+		const env = { s3, bucket: s3.bucket, sdk: sdkFor(s3), created: [], bucketSteps: 0 };
+		let fromDb = null;
+		const executions = [];
+		for (const e of examples) {
 			const snapFile = path.join(snapDir, `${e.workflow.id}-snapshot.json`);
-			const snapshot = fs.existsSync(snapFile) ? JSON.parse(fs.readFileSync(snapFile, 'utf8')) : null;
+			let snapshot = fs.existsSync(snapFile) ? JSON.parse(fs.readFileSync(snapFile, 'utf8')) : null;
+			if (!snapshot) {
+				// failed: take what ran from the database, to show where and why
+				fromDb ??= await readExecutionsFromDb(userFolder).catch((err) => (log(`  (could not read n8n's database: ${err.message})`), new Map()));
+				const row = fromDb.get(e.workflow.id);
+				if (row) snapshot = { status: `${row.status} (from the database)`, startedAt: row.startedAt, stoppedAt: row.stoppedAt, data: row.data };
+			}
 			const summary = result?.executions?.find((r) => r.workflowId === e.workflow.id);
-			return new Execution(e, snapshot, summary, userFolder);
-		});
+			executions.push(new Execution(e, snapshot, summary, userFolder));
+		}
 
 		const report = [];
 		await phase('checks', async () => {
@@ -1051,7 +1148,9 @@ async function main() {
 				checks.group = x.file;
 				const failedBefore = checks.failed.length;
 				const err = result?.summary?.errors?.find((r) => r.workflowId === x.id)?.error ?? result?.summary?.warnings?.find((r) => r.workflowId === x.id)?.error;
-				if (checks.ok(x.ok, 'the workflow ran without error in n8n', err ? `n8n: ${err}` : `no snapshot (status ${x.summary?.executionStatus ?? 'not run'})`)) {
+				const why = [err ? `n8n: ${err}` : `no snapshot (status ${x.summary?.executionStatus ?? 'not run'})`, ...trail(x).map((l) => `  ${l}`)].join('\n');
+				if (!x.ok) lines.push(...trail(x));
+				if (checks.ok(x.ok, 'the workflow ran without error in n8n', why)) {
 					try {
 						await (SPECS[x.file] ?? genericSpec)(x, checks, env, say);
 					} catch (e) {
@@ -1061,7 +1160,7 @@ async function main() {
 				const time = x.ok ? `${((x.stoppedAt - x.startedAt) / 1000).toFixed(2)} s in n8n` : 'FAILED';
 				report.push({ x, lines, time, failed: checks.failed.length - failedBefore, err });
 			}
-			if (s3.fresh && executions.length === examples.length && executions.every((x) => x.ok) && !opts.only) {
+			if (s3.fresh && env.bucketSteps > 0 && executions.every((x) => x.ok) && !opts.only) {
 				checks.group = 'bucket';
 				checks.eq(env.created.length, 1, `on an empty server exactly one workflow created bucket ${s3.bucket} (the others found it)`);
 			}
@@ -1073,7 +1172,7 @@ async function main() {
 		const out = [];
 		if (opts.demo) {
 			out.push('');
-			out.push(`S3 Storage node (${NODE_TYPE}) in n8n ${n8nVersion()} — ${examples.length} example workflows`);
+			out.push(`S3 Storage node (${NODE_TYPE}) in n8n ${n8nVersion()} — ${examples.length} example workflow${examples.length === 1 ? '' : 's'}`);
 			out.push(`S3 server: ${s3.label} at ${s3.endpoint}, bucket ${s3.bucket}`);
 			report.forEach(({ x, lines, time, failed: nf, err }, i) => {
 				out.push('');
@@ -1095,7 +1194,7 @@ async function main() {
 		}
 		const total = Date.now() - t0;
 		out.push('');
-		out.push(`Timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(total)} (build not included)`);
+		out.push(`Timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(total)} (build not included); n8n started ${n8nStarts} time${n8nStarts === 1 ? '' : 's'}`);
 		if (failed.length) {
 			out.push(`E2E FAILED: ${failed.length} of ${checks.results.length} checks failed. n8n log: ${path.relative(process.cwd(), batch.logFile)}`);
 			const batchErrors = result?.summary?.errors ?? [];
@@ -1106,16 +1205,14 @@ async function main() {
 		process.stdout.write(`${out.join('\n')}\n`);
 		return failed.length ? 1 : 0;
 	} catch (e) {
-		keepRunDir = true;
+		if (!(e instanceof Interrupted)) keepRunDir = true;
 		throw e;
 	}
 }
 
 main()
 	.then(async (code) => {
-		const s = Date.now();
 		await cleanupAll();
-		if (process.env.E2E_DEBUG) log(`clean-up took ${secs(Date.now() - s)}`);
 		process.exitCode = code;
 	})
 	.catch(async (e) => {
