@@ -32,14 +32,6 @@ export function parseKeys(value: unknown): string[] {
 	if (Array.isArray(value)) {
 		keys = value.map((v) => (v && typeof v === 'object' && 'key' in v ? String((v as { key: unknown }).key) : String(v ?? '')));
 	} else if (typeof value === 'string') {
-		const trimmed = value.trim();
-		if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
-			try {
-				return parseKeys(JSON.parse(trimmed));
-			} catch {
-				// not JSON: treat as lines
-			}
-		}
 		keys = value.split('\n').map((line) => line.replace(/\r$/, ''));
 	} else keys = [];
 	return [...new Set(keys.filter((k) => k.trim() !== ''))];
