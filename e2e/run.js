@@ -37,36 +37,19 @@
  * n8n gets N8N_BLOCK_ENV_ACCESS_IN_NODE=false for that.
  */
 
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
-const https = require('node:https');
-const net = require('node:net');
 const path = require('node:path');
 const util = require('node:util');
+const h = require('./lib/harness');
 
-const E2E = __dirname;
-const ROOT = path.resolve(E2E, '..');
-const WORK = path.join(E2E, '.work');
-const CACHE = path.join(WORK, 'cache');
+const { ROOT, WORK, PACKAGE_DIR, NODE_TYPE, CRED_ID, DEFAULT_BUCKET, UsageError, Interrupted, log, secs, tail, cleanupAll, bailIfInterrupted } = h;
+const { startS3, sweepStale, ensureN8nInstalled, prepareUserFolder, n8n, n8nVersion, readExecutionsFromDb, trail, sdkFor, httpGet } = h;
 let EXAMPLES = path.join(ROOT, 'examples');
-const N8N_BIN = path.join(E2E, 'node_modules', 'n8n', 'bin', 'n8n');
-const PACKAGE_NAME = 'n8n-nodes-s3-storage';
-/** What gets linked into n8n (E2E_PACKAGE_DIR: e.g. an unpacked `npm pack` of the package). */
-const PACKAGE_DIR = path.resolve(process.env.E2E_PACKAGE_DIR || ROOT);
-const NODE_TYPE = `${PACKAGE_NAME}.s3Storage`;
-const CRED_ID = 's3DemoCredential';
-const CRED_NAME = 'S3 Storage account';
-const DEFAULT_BUCKET = 'n8n-demo';
-/** Fixed for the harness: the cached database's credential is encrypted with it. Not a secret. */
-const ENCRYPTION_KEY = 'n8n-nodes-s3-storage-e2e-not-a-secret';
-/** Bump when the way the cached database is prepared changes. */
-const CACHE_FORMAT = 2;
 const EXEC_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 5 * 60 * 1000);
 const ORDER = ['upload-and-share.json', 'list-with-signed-urls.json', 'download-transform-reupload.json', 'delete-folder.json', 'handle-missing-object.json'];
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+h.installSignalHandlers();
 
 // ------------------------------------------------------------------------------------ options
 function parseArgs(argv) {
@@ -91,297 +74,8 @@ function parseArgs(argv) {
 	if (!o.demo && !o.assert) o.demo = true;
 	return o;
 }
-class UsageError extends Error {}
-class Interrupted extends Error {}
-const bailIfInterrupted = () => {
-	if (signalled) throw new Interrupted('interrupted');
-};
 
-const t0 = Date.now();
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const log = (msg) => process.stderr.write(`[e2e ${secs(Date.now() - t0).padStart(6)}] ${msg}\n`);
-
-// ------------------------------------------------------------------- process bookkeeping
-/** Children started here: { child, name, group } (group: detached, killed as a process group). */
-const children = new Set();
-/** Clean-up steps, run last-in first-out. */
-const cleanups = [];
-let cleaning = null;
-
-function killTree(entry, signal) {
-	const { child, group } = entry;
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	try {
-		if (group) process.kill(-child.pid, signal);
-		else child.kill(signal);
-	} catch {
-		// already gone
-	}
-}
-
-async function stopChild(entry, graceMs = 5000) {
-	const { child } = entry;
-	const killGroup = () => {
-		if (!entry.group) return;
-		try {
-			process.kill(-child.pid, 'SIGKILL'); // whatever is left of its group (n8n's task runner)
-		} catch {
-			// none left
-		}
-	};
-	if (child.exitCode === null && child.signalCode === null) {
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		killTree(entry, 'SIGTERM');
-		let timer;
-		const late = new Promise((resolve) => (timer = setTimeout(resolve, graceMs, 'timeout')));
-		if ((await Promise.race([exited, late])) === 'timeout') {
-			killTree(entry, 'SIGKILL');
-			await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
-		}
-		clearTimeout(timer);
-	}
-	killGroup();
-	children.delete(entry);
-}
-
-async function cleanupAll() {
-	if (!cleaning) {
-		cleaning = (async () => {
-			// first whatever is still running (n8n, rgw-up.sh, ...), then the clean-up steps
-			await Promise.all([...children].filter((e) => e.name !== 's3rver').map((e) => stopChild(e, 3000)));
-			while (cleanups.length) {
-				const step = cleanups.pop();
-				try {
-					await step();
-				} catch (e) {
-					log(`clean-up step failed: ${e.message}`);
-				}
-			}
-			for (const entry of [...children]) await stopChild(entry, 2000);
-		})();
-	}
-	return cleaning;
-}
-
-let signalled = false;
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-	process.on(sig, () => {
-		if (signalled) {
-			for (const entry of children) killTree(entry, 'SIGKILL');
-			process.exit(130);
-		}
-		signalled = true;
-		log(`${sig}: stopping everything this run started...`);
-		cleanupAll().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
-	});
-}
-process.on('exit', () => {
-	for (const entry of children) killTree(entry, 'SIGKILL');
-});
-
-/**
- * Runs a command to completion. stdout+stderr go to `logFile` (and to the terminal with
- * `echo`). `group` starts it in its own process group so that it and its children (n8n's task
- * runner) can be stopped together.
- */
-function runCommand(file, args, { env, cwd, logFile, echo = false, group = false, timeoutMs = 0, name = path.basename(file), cleanup = false }) {
-	return new Promise((resolve, reject) => {
-		if (signalled && !cleanup) return reject(new Interrupted('interrupted'));
-		const out = logFile ? fs.openSync(logFile, 'a') : null;
-		const child = spawn(file, args, { env, cwd, detached: group, stdio: ['ignore', 'pipe', 'pipe'] });
-		const entry = { child, name, group };
-		children.add(entry);
-		let text = '';
-		const onData = (chunk) => {
-			text += chunk;
-			if (out !== null) fs.writeSync(out, chunk);
-			if (echo) process.stderr.write(chunk);
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
-		let timedOut = false;
-		const timer = timeoutMs
-			? setTimeout(() => {
-					timedOut = true;
-					stopChild(entry);
-				}, timeoutMs)
-			: null;
-		let finished = false;
-		const finish = () => {
-			if (finished) return false;
-			finished = true;
-			if (timer) clearTimeout(timer);
-			children.delete(entry);
-			if (out !== null) fs.closeSync(out);
-			return true;
-		};
-		child.on('error', (e) => {
-			if (finish()) reject(e); // e.g. ENOENT: nothing was started
-		});
-		child.on('close', (code, signal) => {
-			if (group && child.pid) {
-				try {
-					process.kill(-child.pid, 'SIGKILL'); // nothing of its group may outlive it
-				} catch {
-					// none left
-				}
-			}
-			if (finish()) resolve({ code, signal, output: text, timedOut });
-		});
-	});
-}
-
-function tail(text, lines = 40) {
-	return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-function pidAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (e) {
-		return e.code === 'EPERM';
-	}
-}
-
-async function freePort() {
-	return await new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
-			const { port } = srv.address();
-			srv.close(() => resolve(port));
-		});
-	});
-}
-
-async function portFree(port) {
-	return await new Promise((resolve) => {
-		const srv = net.createServer();
-		srv.once('error', () => resolve(false));
-		srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
-	});
-}
-
-// ------------------------------------------------------------------------------ S3 servers
-/**
- * Starts (or connects to) the S3 server.
- * @returns {{kind, label, endpoint, accessKeyId, secretAccessKey, region, forcePathStyle, bucket, fresh, checksSignatures}}
- */
-async function startS3(opts, runDir) {
-	if (opts.s3 === 's3rver') {
-		const dir = path.join(runDir, 's3rver-data');
-		fs.mkdirSync(dir, { recursive: true });
-		const child = spawn(process.execPath, ['--openssl-legacy-provider', path.join(E2E, 's3rver-child.js'), dir, '0'], {
-			cwd: ROOT,
-			stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-			env: { ...process.env, NODE_OPTIONS: '' },
-		});
-		const entry = { child, name: 's3rver', group: false };
-		children.add(entry);
-		cleanups.push(() => stopChild(entry));
-		const port = await new Promise((resolve, reject) => {
-			let buf = '';
-			let err = '';
-			const timer = setTimeout(() => reject(new Error(`s3rver did not start within 20 s\n${err}`)), 20000);
-			child.stdout.on('data', (c) => {
-				buf += c;
-				const line = buf.split('\n').find((l) => l.startsWith('{'));
-				if (line) {
-					clearTimeout(timer);
-					resolve(JSON.parse(line).port);
-				}
-			});
-			child.stderr.on('data', (c) => (err += c));
-			child.on('exit', (code) => {
-				clearTimeout(timer);
-				reject(new Error(`s3rver exited (code ${code}) before it was ready\n${err}`));
-			});
-		});
-		const version = JSON.parse(fs.readFileSync(require.resolve('s3rver/package.json', { paths: [ROOT] }), 'utf8')).version;
-		return {
-			kind: 's3rver',
-			label: `s3rver ${version}`,
-			endpoint: `http://127.0.0.1:${port}`,
-			accessKeyId: 'S3RVER',
-			secretAccessKey: 'S3RVER',
-			region: 'us-east-1',
-			forcePathStyle: true,
-			bucket: DEFAULT_BUCKET,
-			fresh: true,
-			checksSignatures: false,
-		};
-	}
-
-	if (opts.s3 === 'rgw') {
-		const ensure = await runCommand(path.join(ROOT, 'scripts', 'ensure-ceph.sh'), [], { env: process.env, cwd: ROOT, echo: true });
-		if (ensure.code !== 0) throw new Error('Ceph is not installed (scripts/ensure-ceph.sh failed, see above)');
-		const rgwDir = path.join(WORK, `rgw-${process.pid}`);
-		const rand = (min, max) => min + Math.floor(Math.random() * (max - min + 1));
-		let ports;
-		for (let i = 0; i < 100 && !ports; i++) {
-			// below the ephemeral range and away from the jest run's ranges (10000-12999, 20000-29999)
-			const rgw = rand(7500, 7999);
-			const mon = rand(13300, 14998);
-			const osdMin = rand(16800, 18899);
-			if ((await portFree(rgw)) && (await portFree(mon)) && (await portFree(mon + 1)) && (await portFree(osdMin))) ports = { rgw, mon, osdMin };
-		}
-		if (!ports) throw new Error('no free ports for the RGW');
-		const keys = {
-			accessKeyId: `N8NE2E${crypto.randomBytes(7).toString('hex').toUpperCase()}`,
-			secretAccessKey: crypto.randomBytes(30).toString('base64').replace(/[+/=]/g, 'x'),
-		};
-		const env = {
-			...process.env,
-			RGW_DIR: rgwDir,
-			RGW_PORT: String(ports.rgw),
-			MON_PORT: String(ports.mon),
-			OSD_PORT_MIN: String(ports.osdMin),
-			RGW_ACCESS_KEY: keys.accessKeyId,
-			RGW_SECRET_KEY: keys.secretAccessKey,
-		};
-		cleanups.push(async () => {
-			const down = await runCommand(path.join(ROOT, 'scripts', 'rgw-down.sh'), [], {
-				env: { ...env, RGW_DOWN_TIMEOUT: '0', RGW_KEEP: opts.keep ? '1' : '0' },
-				cwd: ROOT,
-				cleanup: true,
-			});
-			if (down.code !== 0) log(`scripts/rgw-down.sh: exit ${down.code}\n${tail(down.output, 10)}`);
-		});
-		const up = await runCommand(path.join(ROOT, 'scripts', 'rgw-up.sh'), [], { env, cwd: ROOT, echo: opts.verbose, name: 'rgw-up.sh' });
-		if (up.code !== 0) throw new Error(`scripts/rgw-up.sh failed:\n${tail(up.output)}`);
-		const m = /export S3_ENDPOINT=(\S+)/.exec(up.output);
-		if (!m) throw new Error(`scripts/rgw-up.sh printed no S3_ENDPOINT:\n${tail(up.output)}`);
-		return {
-			kind: 'rgw',
-			label: 'Ceph RGW (throw-away)',
-			endpoint: m[1],
-			...keys,
-			region: 'us-east-1',
-			forcePathStyle: true,
-			bucket: DEFAULT_BUCKET,
-			fresh: true,
-			checksSignatures: true,
-		};
-	}
-
-	const e = process.env;
-	if (!e.S3_TEST_ENDPOINT || !e.S3_TEST_ACCESS_KEY_ID || !e.S3_TEST_SECRET_ACCESS_KEY) {
-		throw new UsageError('--s3=external needs S3_TEST_ENDPOINT, S3_TEST_ACCESS_KEY_ID and S3_TEST_SECRET_ACCESS_KEY');
-	}
-	return {
-		kind: 'external',
-		label: 'external S3',
-		endpoint: e.S3_TEST_ENDPOINT.replace(/\/+$/, ''),
-		accessKeyId: e.S3_TEST_ACCESS_KEY_ID,
-		secretAccessKey: e.S3_TEST_SECRET_ACCESS_KEY,
-		region: e.S3_TEST_REGION || 'us-east-1',
-		forcePathStyle: !/^(false|0|no)$/i.test(e.S3_TEST_FORCE_PATH_STYLE ?? 'true'),
-		bucket: e.E2E_BUCKET || DEFAULT_BUCKET,
-		fresh: false,
-		checksSignatures: true,
-	};
-}
+const t0 = h.startedAt();
 
 // ------------------------------------------------------------------------------ examples
 /** Reads examples/*.json; `bucket` replaces the example bucket name in node parameters. */
@@ -433,279 +127,6 @@ function checkExampleShape(examples, c) {
 		}
 		c.ok(dangling.length === 0, `${where}: connections join existing nodes`, `unknown: ${dangling.join(', ')}`);
 	}
-}
-
-// ---------------------------------------------------------------------------- n8n set-up
-function n8nVersion() {
-	return JSON.parse(fs.readFileSync(path.join(E2E, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
-}
-
-async function ensureN8nInstalled(opts) {
-	if (fs.existsSync(N8N_BIN)) return;
-	const lock = fs.existsSync(path.join(E2E, 'package-lock.json'));
-	log(`n8n is not installed in e2e/node_modules: running npm ${lock ? 'ci' : 'install'} in e2e/ (one-time, a few minutes)`);
-	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	const r = await runCommand(npm, [lock ? 'ci' : 'install', '--no-audit', '--no-fund'], { env: process.env, cwd: E2E, echo: opts.verbose, name: 'npm' });
-	if (r.code !== 0 || !fs.existsSync(N8N_BIN)) throw new Error(`npm ${lock ? 'ci' : 'install'} in e2e/ failed:\n${tail(r.output)}`);
-}
-
-/** Environment for every n8n command: none of the caller's N8N_..., DB_... settings leak in. */
-function n8nEnv(userFolder, s3, brokerPort, extra = {}) {
-	const env = {};
-	for (const [k, v] of Object.entries(process.env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|NODE_FUNCTION_ALLOW_|E2E_S3_)/.test(k)) continue;
-		env[k] = v;
-	}
-	return Object.assign(env, {
-		N8N_USER_FOLDER: userFolder,
-		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
-		DB_TYPE: 'sqlite',
-		N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL || 'info',
-		N8N_LOG_OUTPUT: 'console',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_SECURE_COOKIE: 'false',
-		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-		// the credential reads the server's address and keys from these (see credentialFor)
-		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
-		N8N_RUNNERS_MODE: 'internal',
-		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-		GENERIC_TIMEZONE: 'UTC',
-		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-		...(s3
-			? {
-					E2E_S3_ENDPOINT: s3.endpoint,
-					E2E_S3_ACCESS_KEY_ID: s3.accessKeyId,
-					E2E_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-					E2E_S3_REGION: s3.region,
-				}
-			: {}),
-		...extra,
-	});
-}
-
-/** The credential all example workflows use; server address and keys come from the environment. */
-function credentialFor(s3) {
-	return [
-		{
-			id: CRED_ID,
-			name: CRED_NAME,
-			type: 's3StorageApi',
-			data: {
-				provider: 'other',
-				endpoint: '={{ $env.E2E_S3_ENDPOINT }}',
-				accessKeyId: '={{ $env.E2E_S3_ACCESS_KEY_ID }}',
-				secretAccessKey: '={{ $env.E2E_S3_SECRET_ACCESS_KEY }}',
-				region: '={{ $env.E2E_S3_REGION }}',
-				forcePathStyle: s3.forcePathStyle,
-				ignoreSslIssues: false,
-			},
-		},
-	];
-}
-
-let n8nStarts = 0;
-async function n8n(args, { userFolder, s3, logName, logDir, opts, timeoutMs = 0 }) {
-	n8nStarts++;
-	const brokerPort = await freePort();
-	const logFile = path.join(logDir, `n8n-${logName}.log`);
-	const started = Date.now();
-	const r = await runCommand(process.execPath, [N8N_BIN, ...args], {
-		env: n8nEnv(userFolder, s3, brokerPort),
-		cwd: userFolder,
-		logFile,
-		echo: opts.verbose,
-		group: true,
-		timeoutMs,
-		name: `n8n ${args[0]}`,
-	});
-	return { ...r, logFile, ms: Date.now() - started };
-}
-
-const DB_FILES = ['config', 'database.sqlite', 'database.sqlite-wal', 'database.sqlite-shm'];
-function copyDb(fromUserFolder, toUserFolder) {
-	fs.mkdirSync(path.join(toUserFolder, '.n8n'), { recursive: true });
-	for (const f of DB_FILES) {
-		const src = path.join(fromUserFolder, '.n8n', f);
-		if (fs.existsSync(src)) fs.copyFileSync(src, path.join(toUserFolder, '.n8n', f));
-	}
-}
-
-/** Makes `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-s3-storage` a symlink to this package. */
-function linkPackage(userFolder) {
-	const dir = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
-	fs.mkdirSync(dir, { recursive: true });
-	const link = path.join(dir, PACKAGE_NAME);
-	if (!fs.existsSync(link)) fs.symlinkSync(PACKAGE_DIR, link, 'dir');
-}
-
-const sha = (s) => crypto.createHash('sha256').update(s).digest('hex').slice(0, 16);
-
-/**
- * Gives `userFolder` an n8n database with the credential and the example workflows imported.
- * The two imports cost an n8n start each (≈ 5 s; the very first one also runs n8n's migrations,
- * ≈ 15 s), so their result is cached under e2e/.work/cache in two stages: the migrated database
- * with the credential (key: n8n version + credential), then that plus the workflows (key: + the
- * workflows' JSON). A run with nothing changed only copies files. --fresh imports into
- * `userFolder` directly.
- * @returns {{ ms, how }}
- */
-async function prepareUserFolder(userFolder, examples, s3, opts, logDir) {
-	const started = Date.now();
-	const credJson = JSON.stringify(credentialFor(s3), null, 2);
-	const workflows = examples.map((e) => e.workflow);
-	const wfJson = JSON.stringify(workflows);
-
-	async function importInto(folder, what) {
-		const scratch = path.join(logDir, `import-${crypto.randomBytes(3).toString('hex')}`);
-		fs.mkdirSync(scratch, { recursive: true });
-		try {
-			let r;
-			if (what === 'credentials') {
-				fs.writeFileSync(path.join(scratch, 'credentials.json'), credJson);
-				r = await n8n(['import:credentials', `--input=${path.join(scratch, 'credentials.json')}`], { userFolder: folder, s3: null, logName: 'import-credentials', logDir, opts, timeoutMs: 180000 });
-			} else {
-				for (const w of workflows) fs.writeFileSync(path.join(scratch, `${w.id}.json`), JSON.stringify(w, null, 2));
-				r = await n8n(['import:workflow', '--separate', `--input=${scratch}`], { userFolder: folder, s3: null, logName: 'import-workflows', logDir, opts, timeoutMs: 180000 });
-			}
-			if (r.code !== 0 || !/Successfully imported/.test(r.output)) {
-				throw new Error(`n8n import:${what} failed (exit ${r.code ?? r.signal}); log ${r.logFile}:\n${tail(r.output)}`);
-			}
-			log(`  n8n import:${what}: ${secs(r.ms)}`);
-		} finally {
-			fs.rmSync(scratch, { recursive: true, force: true });
-		}
-	}
-
-	if (opts.fresh) {
-		linkPackage(userFolder);
-		await importInto(userFolder, 'credentials');
-		await importInto(userFolder, 'workflows');
-		return { ms: Date.now() - started, how: 'fresh imports (--fresh)' };
-	}
-
-	fs.mkdirSync(CACHE, { recursive: true });
-	const version = n8nVersion();
-	const credKey = `cred-${sha(JSON.stringify([CACHE_FORMAT, version, ENCRYPTION_KEY, credJson]))}`;
-	const wfKey = `wf-${sha(JSON.stringify([credKey, wfJson]))}`;
-	const credDir = path.join(CACHE, credKey);
-	const wfDir = path.join(CACHE, wfKey);
-	const hows = [];
-
-	/** Builds a cache entry in a scratch folder and renames it into place (a concurrent run may win). */
-	async function build(finalDir, fn) {
-		const tmp = path.join(CACHE, `.tmp-${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
-		cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
-		fs.mkdirSync(tmp, { recursive: true });
-		linkPackage(tmp);
-		await fn(tmp);
-		fs.rmSync(path.join(tmp, '.n8n', 'nodes'), { recursive: true, force: true });
-		try {
-			fs.renameSync(tmp, finalDir);
-		} catch {
-			fs.rmSync(tmp, { recursive: true, force: true }); // another run made it first
-		}
-	}
-
-	if (!fs.existsSync(path.join(wfDir, '.n8n', 'database.sqlite'))) {
-		if (!fs.existsSync(path.join(credDir, '.n8n', 'database.sqlite'))) {
-			log('  no cached n8n database for this n8n version and credential: importing the credential (first start runs n8n\'s migrations)');
-			await build(credDir, (tmp) => importInto(tmp, 'credentials'));
-			hows.push('credential imported');
-		}
-		log('  examples changed since the cached database: importing the workflows');
-		await build(wfDir, async (tmp) => {
-			copyDb(credDir, tmp);
-			await importInto(tmp, 'workflows');
-		});
-		hows.push('workflows imported');
-		pruneCache([credKey, wfKey]);
-	}
-	copyDb(wfDir, userFolder);
-	const now = new Date();
-	for (const d of [wfDir, credDir]) if (fs.existsSync(d)) fs.utimesSync(d, now, now); // for pruneCache
-	linkPackage(userFolder);
-	return { ms: Date.now() - started, how: hows.length ? hows.join(', ') : `cached database (${path.relative(ROOT, wfDir)})` };
-}
-
-/** Keeps the cache small: the entries just used plus the 4 most recently used others. */
-function pruneCache(keep) {
-	const entries = fs
-		.readdirSync(CACHE)
-		.filter((n) => /^(cred|wf)-/.test(n) && !keep.includes(n))
-		.map((n) => ({ n, t: fs.statSync(path.join(CACHE, n)).mtimeMs }))
-		.sort((a, b) => b.t - a.t);
-	for (const { n } of entries.slice(4)) fs.rmSync(path.join(CACHE, n), { recursive: true, force: true });
-}
-
-/** Removes what killed earlier runs left behind: work folders and RGWs whose process is gone. */
-async function sweepStale() {
-	if (!fs.existsSync(WORK)) return;
-	const dead = [];
-	for (const name of fs.readdirSync(WORK)) {
-		const m = /^(run|rgw)-(\d+)/.exec(name);
-		if (!m || Number(m[2]) === process.pid || pidAlive(Number(m[2]))) continue;
-		const full = path.join(WORK, name);
-		if (m[1] === 'rgw') {
-			await runCommand(path.join(ROOT, 'scripts', 'rgw-down.sh'), [], { env: { ...process.env, RGW_DIR: full, RGW_DOWN_TIMEOUT: '0' }, cwd: ROOT, cleanup: true });
-			fs.rmSync(full, { recursive: true, force: true });
-		} else dead.push({ full, t: fs.statSync(full).mtimeMs });
-	}
-	// keep the 3 newest left-over run folders (failed runs keep theirs for inspection)
-	dead.sort((a, b) => b.t - a.t);
-	for (const { full } of dead.slice(3)) fs.rmSync(full, { recursive: true, force: true });
-	for (const name of fs.existsSync(CACHE) ? fs.readdirSync(CACHE) : []) {
-		const m = /^\.tmp-(\d+)-/.exec(name);
-		if (m && !pidAlive(Number(m[1]))) fs.rmSync(path.join(CACHE, name), { recursive: true, force: true });
-	}
-}
-
-// ------------------------------------------------------------------------- results access
-/**
- * Best effort, for diagnostics only: every execution in the run's n8n database (execute-batch
- * writes a snapshot only for executions that succeed). Uses n8n's own sqlite3 and flatted.
- * @returns Map workflowId -> { status, startedAt, stoppedAt, data } (the last execution of each)
- */
-async function readExecutionsFromDb(userFolder) {
-	const need = (m) => require(require.resolve(m, { paths: [path.join(E2E, 'node_modules', 'n8n'), E2E] }));
-	const sqlite3 = need('sqlite3');
-	const { parse } = need('flatted');
-	const db = new sqlite3.Database(path.join(userFolder, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY);
-	try {
-		const rows = await new Promise((resolve, reject) =>
-			db.all(
-				'SELECT e.workflowId AS workflowId, e.status AS status, e.startedAt AS startedAt, e.stoppedAt AS stoppedAt, d.data AS data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id ORDER BY e.id',
-				(err, r) => (err ? reject(err) : resolve(r)),
-			),
-		);
-		const out = new Map();
-		for (const r of rows) out.set(r.workflowId, { status: r.status, startedAt: r.startedAt, stoppedAt: r.stoppedAt, data: parse(r.data) });
-		return out;
-	} finally {
-		db.close();
-	}
-}
-
-/** "node -> n items" lines of an execution, with the error of the node that failed. */
-function trail(x) {
-	const lines = [];
-	for (const [node, runs] of Object.entries(x.runData)) {
-		runs.forEach((run, i) => {
-			const tag = runs.length > 1 ? ` (run ${i + 1})` : '';
-			if (run.error) {
-				const e = run.error;
-				lines.push(`${node}${tag} -> ERROR ${e.name ?? ''}: ${e.message}${e.description ? ` | ${e.description}` : ''}`);
-			} else {
-				const outs = (run.data?.main ?? []).map((o) => (o ?? []).length);
-				lines.push(`${node}${tag} -> ${outs.length > 1 ? `outputs ${outs.join(' / ')} items` : `${outs[0] ?? 0} item(s)`}`);
-			}
-		});
-	}
-	return lines;
 }
 
 class Execution {
@@ -790,54 +211,6 @@ const shortUrl = (url) => {
 	}
 };
 
-function httpGet(url, timeoutMs = 15000) {
-	return new Promise((resolve, reject) => {
-		const mod = url.startsWith('https:') ? https : http;
-		const req = mod.get(url, { agent: false, timeout: timeoutMs }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-			res.on('error', reject);
-		});
-		req.on('timeout', () => req.destroy(new Error(`GET timed out after ${timeoutMs} ms`)));
-		req.on('error', reject);
-	});
-}
-
-function sdkFor(s3) {
-	const sdk = require(require.resolve('@aws-sdk/client-s3', { paths: [ROOT] }));
-	const client = new sdk.S3Client({
-		endpoint: s3.endpoint,
-		region: s3.region,
-		forcePathStyle: s3.forcePathStyle,
-		credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-		requestChecksumCalculation: 'WHEN_REQUIRED',
-		responseChecksumValidation: 'WHEN_REQUIRED',
-		maxAttempts: 2,
-	});
-	const status = (e) => e?.$metadata?.httpStatusCode;
-	return {
-		client,
-		async head(Bucket, Key) {
-			try {
-				return await client.send(new sdk.HeadObjectCommand({ Bucket, Key }));
-			} catch (e) {
-				if (status(e) === 404) return null;
-				throw e;
-			}
-		},
-		async text(Bucket, Key) {
-			const r = await client.send(new sdk.GetObjectCommand({ Bucket, Key }));
-			return await r.Body.transformToString();
-		},
-		async keys(Bucket, Prefix) {
-			const r = await client.send(new sdk.ListObjectsV2Command({ Bucket, Prefix }));
-			return (r.Contents ?? []).map((o) => o.Key);
-		},
-	};
-}
-
-/** A presigned URL answers a plain GET with exactly `expected`; a tampered one is refused. */
 async function checkPresignedGet(c, env, url, expected, label, say) {
 	let res;
 	try {
@@ -1044,6 +417,109 @@ SPECS['handle-missing-object.json'] = async (x, c, env, say) => {
 	c.ok(typeof dl.error === 'string' && dl.error.length > 0, 'Download settings.json: error message', fmt(dl));
 };
 
+// ------------------------------------------------ examples added with issue 4 (editor, browser)
+/** Items of every run of a node's first output (loops run a node once per round). */
+const allRuns = (x, node) => (x.runData[node] ?? []).map((r) => (r.data?.main?.[0] ?? []).map((i) => i.json));
+/** The dates `$now.toFormat('yyyy-MM-dd')` can have given during the run (n8n runs with GENERIC_TIMEZONE=UTC). */
+const runDates = (x) => [...new Set([x.startedAt, x.stoppedAt].map((t) => new Date(t).toISOString().slice(0, 10)))];
+
+/** Manual-run path of the webhook example: the sample file goes through the same chain a POST does. */
+SPECS['webhook-upload-presigned-url.json'] = async (x, c, env, say) => {
+	c.eq([x.runs('Receive file'), x.runs('Sample file')], [0, 1], 'started from the Manual Trigger: Sample file ran, the Webhook did not');
+	const file = x.items('Sample file')[0]?.binary?.file;
+	const bytes = file ? Buffer.from(file.data, 'base64') : undefined;
+	c.ok(file && file.fileName === 'hello.txt' && bytes?.length > 0, "Sample file: binary 'file' named hello.txt", fmt(file));
+	const up = x.first('Upload file');
+	const m = /^uploads\/(\d{4}-\d{2}-\d{2})\/(\d+)-hello\.txt$/.exec(up.key ?? '');
+	c.ok(m && runDates(x).includes(m[1]), 'Upload file: key uploads/<today>/<execution id>-hello.txt', fmt(up.key));
+	c.eq([up.bucket, up.size, up.contentType, up.etag], [env.bucket, bytes?.length, 'text/plain', bytes && md5(bytes)], 'Upload file: bucket, size, content type, etag (MD5)');
+	say(`Sample file -> Upload file -> ${up.key} (${kb(up.size)}, ${up.contentType})`);
+	const link = x.first('Download link');
+	c.eq([link.method, link.bucket, link.key, link.expiresIn], ['GET', env.bucket, up.key, 3600], 'Download link: a GET URL for the uploaded key, valid 3600 s');
+	say(`Download link -> ${shortUrl(link.url)}`);
+	await checkPresignedGet(c, env, link.url, bytes, 'download link', say);
+	c.eq(x.runs('Respond with the link'), 1, 'Respond with the link ran (n8n accepts it: the Webhook is upstream)');
+	c.eq((await env.sdk.head(env.bucket, up.key))?.ContentLength, bytes?.length, `${up.key} is in the bucket`);
+};
+
+/** Manual-run path of the scheduled backup: three sample files under backups/<date>/ plus a manifest. */
+SPECS['backup-folder-on-schedule.json'] = async (x, c, env, say) => {
+	c.eq([x.runs('Every night at 02:00'), x.runs('Read files in folder'), x.runs('Sample files')], [0, 0, 1], 'started from the Manual Trigger: Sample files ran, the schedule branch did not');
+	const samples = x.items('Sample files').map((i) => ({ name: i.binary?.data?.fileName, bytes: Buffer.from(i.binary?.data?.data ?? '', 'base64'), mimeType: i.binary?.data?.mimeType }));
+	c.eq(samples.map((s) => s.name), ['notes.txt', 'contacts.csv', 'settings.json'], 'Sample files: three files');
+	const ups = x.json('Upload to dated folder');
+	const date = /^backups\/(\d{4}-\d{2}-\d{2})\//.exec(ups[0]?.key ?? '')?.[1];
+	c.ok(date && runDates(x).includes(date), 'Upload to dated folder: keys under backups/<today>/', fmt(ups.map((u) => u.key)));
+	const prefix = `backups/${date}/`;
+	c.eq(ups.map((u) => u.key), samples.map((s) => prefix + s.name), 'Upload to dated folder: one key per file, named after the file');
+	c.eq(ups.map((u) => [u.size, u.etag, u.contentType]), samples.map((s) => [s.bytes.length, md5(s.bytes), s.mimeType]), 'Upload to dated folder: sizes, etags (MD5) and content types');
+	say(`Sample files -> Upload to dated folder -> ${ups.map((u) => `${u.key} (${kb(u.size)})`).join(', ')}`);
+	const manifest = x.first('Build manifest');
+	c.eq([manifest.prefix, manifest.count, manifest.totalBytes], [prefix, 3, samples.reduce((s, f) => s + f.bytes.length, 0)], 'Build manifest: prefix, count, total bytes');
+	const mu = x.first('Upload manifest');
+	c.eq([mu.key, mu.contentType], [`${prefix}manifest.json`, 'application/json'], 'Upload manifest: manifest.json in the dated folder, application/json');
+	say(`Upload manifest -> ${mu.key} (${manifest.count} files, ${kb(manifest.totalBytes)})`);
+	c.eq(JSON.parse(await env.sdk.text(env.bucket, `${prefix}manifest.json`)), manifest, 'the manifest in the bucket is the one built');
+	c.eq((await env.sdk.keys(env.bucket, prefix)).sort(), [...samples.map((s) => prefix + s.name), `${prefix}manifest.json`].sort(), `the bucket has exactly the 3 files and the manifest under ${prefix}`);
+};
+
+/** List a prefix, loop over the CSVs (download, parse, sum), upload one JSON summary. */
+SPECS['csv-folder-summary.json'] = async (x, c, env, say) => {
+	say(bucketStep(x, c, env));
+	const seeded = x.json('Seed sample CSVs');
+	const csvs = seeded.filter((f) => f.key.endsWith('.csv'));
+	c.eq(x.runs('List CSV files'), 1, 'List CSV files ran once (Execute Once)');
+	c.eq(x.json('List CSV files').map((o) => o.key), seeded.map((f) => f.key).sort(), 'List CSV files: the 4 keys under sales/2024-05/');
+	c.eq(x.json('Only .csv').map((o) => o.key), csvs.map((f) => f.key).sort(), 'Only .csv: the README is filtered out');
+	const downloads = allRuns(x, 'Download CSV').flat();
+	c.eq(downloads.map((d) => d.key), csvs.map((f) => f.key).sort(), 'Loop over files: Download CSV ran once per CSV');
+	const expected = csvs
+		.map((f) => {
+			const rows = f.content.trim().split('\n').slice(1).map((l) => l.split(','));
+			const revenue = Math.round(rows.reduce((s, r) => s + Number(r[2]) * Number(r[3]), 0) * 100) / 100;
+			return { key: f.key, size: Buffer.byteLength(f.content), rows: rows.length, units: rows.reduce((s, r) => s + Number(r[2]), 0), revenue };
+		})
+		.sort((a, b) => a.key.localeCompare(b.key));
+	c.eq(allRuns(x, 'Sum this file').flat(), expected, 'Sum this file: rows, units and revenue of each file');
+	const summary = x.first('Build summary');
+	const round = (n) => Math.round(n * 100) / 100;
+	c.eq(
+		[summary.files, summary.rows, summary.units, summary.revenue],
+		[3, expected.reduce((s, f) => s + f.rows, 0), expected.reduce((s, f) => s + f.units, 0), round(expected.reduce((s, f) => s + f.revenue, 0))],
+		'Build summary: totals over the 3 files',
+	);
+	say(`List CSV files -> ${seeded.length} keys, Only .csv -> ${csvs.length}; Loop: ${downloads.length} downloads, parsed and summed`);
+	say(`Build summary -> ${summary.files} files, ${summary.rows} rows, ${summary.units} units, revenue ${summary.revenue}`);
+	const up = x.first('Upload summary');
+	c.eq([up.key, up.contentType], ['reports/sales-2024-05-summary.json', 'application/json'], 'Upload summary: key and content type');
+	c.eq(JSON.parse(await env.sdk.text(env.bucket, up.key)), summary, 'the summary in the bucket is the one built');
+	c.eq(x.first('Read summary back').data, summary, 'Read summary back (Output Type JSON) gives the summary');
+};
+
+/** A presigned PUT URL, used the way a browser would (plain HTTP PUT with the signed Content-Type). */
+SPECS['presigned-put-browser-upload.json'] = async (x, c, env, say) => {
+	say(bucketStep(x, c, env));
+	const req = x.first('Upload request');
+	const put = x.first('Presigned PUT URL');
+	c.eq([put.method, put.bucket, put.key, put.contentType, put.expiresIn], ['PUT', env.bucket, req.key, 'text/plain', 600], 'Presigned PUT URL: method, bucket, key, content type, 600 s');
+	c.ok(/[?&]X-Amz-SignedHeaders=content-type%3Bhost(&|$)/.test(put.url ?? ''), 'Presigned PUT URL: the Content-Type is signed', put.url);
+	c.ok(!/x-amz-checksum-|x-amz-sdk-checksum/i.test(put.url ?? ''), 'Presigned PUT URL: no checksum of an empty body signed in', put.url);
+	say(`Presigned PUT URL -> ${shortUrl(put.url)} (signed headers: content-type;host)`);
+	c.ok(String(x.first('Browser code').snippet ?? '').includes('method: "PUT"'), 'Browser code: a fetch() PUT snippet');
+	const res = x.first("Simulate the browser's PUT");
+	c.eq(res.statusCode, 200, "Simulate the browser's PUT: 200");
+	const body = String(x.param("Simulate the browser's PUT", 'body'));
+	const got = x.first('Check the upload');
+	c.eq([got.key, got.size, got.contentType, got.etag], [req.key, Buffer.byteLength(body), 'text/plain', md5(body)], 'Check the upload: the object has the PUT body and content type');
+	c.eq(await env.sdk.text(env.bucket, req.key), body, `${req.key} in the bucket is what the "browser" sent`);
+	say(`Simulate the browser's PUT -> ${res.statusCode}; Check the upload -> ${got.key}, ${kb(got.size)}, ${got.contentType}`);
+	if (env.s3.checksSignatures) {
+		const bad = await fetch(put.url, { method: 'PUT', body: 'other type', headers: { 'content-type': 'application/octet-stream' } }).catch((e) => ({ status: e.message }));
+		c.eq(bad.status, 403, 'the same URL with another Content-Type is refused (403)');
+		say(`same URL, Content-Type application/octet-stream -> ${bad.status}`);
+	}
+};
+
 /** Any other example: it must run without error; the report lists its nodes' item counts. */
 async function genericSpec(x, c, env, say) {
 	for (const node of Object.keys(x.runData)) say(`${node} -> ${x.json(node).length} item(s)`);
@@ -1075,7 +551,7 @@ async function main() {
 	fs.mkdirSync(snapDir, { recursive: true });
 	fs.mkdirSync(userFolder, { recursive: true });
 	let keepRunDir = opts.keep;
-	cleanups.push(async () => {
+	h.addCleanup(async () => {
 		if (keepRunDir) {
 			// n8n's generated .n8n/nodes/package.json (name "installed-nodes") would make jest's haste
 			// map report a naming collision between two kept folders
@@ -1096,7 +572,7 @@ async function main() {
 		checkExampleShape(examples, checks);
 
 		log(`preparing the n8n user folder (${examples.length} workflows, credential ${CRED_ID})...`);
-		const prep = await phase('n8n user folder', () => prepareUserFolder(userFolder, examples, s3, opts, runDir));
+		const prep = await phase('n8n user folder', () => prepareUserFolder(userFolder, { workflows: examples.map((e) => e.workflow), s3, fresh: opts.fresh, verbose: opts.verbose, logDir: runDir }));
 		bailIfInterrupted();
 		log(`  ${prep.how}`);
 
@@ -1194,7 +670,7 @@ async function main() {
 		}
 		const total = Date.now() - t0;
 		out.push('');
-		out.push(`Timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(total)} (build not included); n8n started ${n8nStarts} time${n8nStarts === 1 ? '' : 's'}`);
+		out.push(`Timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(total)} (build not included); n8n started ${h.n8nStartCount()} time${h.n8nStartCount() === 1 ? '' : 's'}`);
 		if (failed.length) {
 			out.push(`E2E FAILED: ${failed.length} of ${checks.results.length} checks failed. n8n log: ${path.relative(process.cwd(), batch.logFile)}`);
 			const batchErrors = result?.summary?.errors ?? [];
@@ -1216,7 +692,7 @@ main()
 		process.exitCode = code;
 	})
 	.catch(async (e) => {
-		if (!signalled) process.stderr.write(`\ne2e: ${e instanceof UsageError ? e.message : e.stack || e}\n`);
+		if (!h.isSignalled()) process.stderr.write(`\ne2e: ${e instanceof UsageError ? e.message : e.stack || e}\n`);
 		await cleanupAll();
 		process.exitCode = e instanceof UsageError ? 2 : 1;
 	});

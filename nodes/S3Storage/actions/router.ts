@@ -5,29 +5,33 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 import { createS3Client, CredentialConfigError, resolveConnection, type ClientOptions, type S3StorageCredentials } from '../transport/client';
-import { s3ErrorCode, s3HttpStatus, toNodeError } from '../transport/errors';
+import { redact, s3ErrorCode, s3HttpStatus, toNodeError } from '../transport/errors';
 import { operations } from './operations';
 import type { OperationContext } from './types';
 
 /**
  * Runs `worker(i)` for i in [0, count) with at most `limit` running at once. Stops starting
- * new work after the first rejection and rethrows it once running work has settled.
+ * new work after the first rejection and, once running work has settled, rethrows the
+ * rejection of the lowest item index (the one a one-at-a-time run would have stopped at, so
+ * the reported item does not depend on which request happened to answer first).
  */
 async function runBounded(count: number, limit: number, worker: (i: number) => Promise<void>): Promise<void> {
 	let next = 0;
-	let failure: { error: unknown } | undefined;
+	const state: { failure?: { error: unknown; index: number } } = {};
 	const lane = async () => {
-		while (!failure && next < count) {
+		while (!state.failure && next < count) {
 			const i = next++;
 			try {
 				await worker(i);
 			} catch (error) {
-				failure ??= { error };
+				// (another lane may have failed while this item ran)
+				const earlier = state.failure as { index: number } | undefined;
+				if (!earlier || i < earlier.index) state.failure = { error, index: i };
 			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, lane));
-	if (failure) throw failure.error;
+	if (state.failure) throw state.failure.error;
 }
 
 /**
@@ -67,7 +71,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		client = createS3Client(credentials, clientOptions);
 	} catch (error) {
 		if (error instanceof CredentialConfigError) {
-			throw new NodeOperationError(this.getNode(), error.message, {
+			// the endpoint is quoted in the message; keys pasted into it must not show
+			throw new NodeOperationError(this.getNode(), redact(error.message, secrets), {
 				description: 'Open the S3 Storage API credential and fix the field named above.',
 			});
 		}

@@ -11,11 +11,21 @@ export interface UploadSource {
 	mimeType?: string;
 }
 
+/** How {@link readBinaryInput} reads data from n8n's binary data store. */
+export interface ReadBinaryOptions {
+	/** Files of at most this many bytes are read into a Buffer rather than streamed. */
+	bufferUpTo?: number;
+	/** Read size of the stream (highWaterMark); n8n's default is 64 KiB. */
+	chunkSize?: number;
+}
+
 /**
  * Reads an item's binary property for upload. Data kept in n8n's binary data store
  * (filesystem, S3 or database mode: the binary has an `id`) is streamed with
  * `helpers.getBinaryStream`, so memory does not grow with the file size; data held in the item
- * (default mode) is decoded from base64.
+ * (default mode) is decoded from base64. A stored file of at most `bufferUpTo` bytes is read
+ * into memory instead (one read, no stream: cheaper for many small files; it is one part anyway).
+ * The size comes from the binary's `bytes`, else from the store's metadata.
  *
  * @throws NodeOperationError when the item has no binary property of that name; the message
  *   lists the properties the item does have
@@ -24,6 +34,7 @@ export async function readBinaryInput(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	propertyName: string,
+	options: ReadBinaryOptions = {},
 ): Promise<UploadSource> {
 	const item = ctx.getInputData()[itemIndex];
 	const name = propertyName.trim();
@@ -40,17 +51,18 @@ export async function readBinaryInput(
 	}
 	const binary: IBinaryData = ctx.helpers.assertBinaryData(itemIndex, name);
 	if (binary.id) {
-		const [stream, meta] = await Promise.all([
-			ctx.helpers.getBinaryStream(binary.id),
-			ctx.helpers.getBinaryMetadata(binary.id).catch(() => undefined),
-		]);
-		const size = meta?.fileSize ?? binary.bytes;
-		return {
-			body: stream,
-			contentLength: typeof size === 'number' && size >= 0 ? size : undefined,
-			fileName: binary.fileName ?? meta?.fileName,
-			mimeType: binary.mimeType ?? meta?.mimeType,
-		};
+		const known = typeof binary.bytes === 'number' && binary.bytes >= 0;
+		const meta = known ? undefined : await ctx.helpers.getBinaryMetadata(binary.id).catch(() => undefined);
+		const size = known ? binary.bytes : meta?.fileSize;
+		const contentLength = typeof size === 'number' && size >= 0 ? size : undefined;
+		const fileName = binary.fileName ?? meta?.fileName;
+		const mimeType = binary.mimeType ?? meta?.mimeType;
+		if (contentLength !== undefined && options.bufferUpTo !== undefined && contentLength <= options.bufferUpTo) {
+			const body = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
+			return { body, contentLength: body.length, fileName, mimeType };
+		}
+		const stream = await ctx.helpers.getBinaryStream(binary.id, options.chunkSize);
+		return { body: stream, contentLength, fileName, mimeType };
 	}
 	const buffer = Buffer.from(binary.data, 'base64');
 	return { body: buffer, contentLength: buffer.length, fileName: binary.fileName, mimeType: binary.mimeType };
@@ -76,21 +88,46 @@ export function decodeBase64(ctx: IExecuteFunctions, text: string, itemIndex: nu
 	return Buffer.from(stripped, stripped.includes('-') || stripped.includes('_') ? 'base64url' : 'base64');
 }
 
+/** Size of the chunks {@link lengthChecked} passes on (fewer, larger writes into n8n's binary store). */
+export const DOWNLOAD_CHUNK = 1024 * 1024;
+/** Bytes {@link lengthChecked} buffers ahead while the consumer writes (keeps the socket reading). */
+export const DOWNLOAD_READ_AHEAD = 8 * 1024 * 1024;
+
 /**
  * Passes a stream through and fails it at its end if the number of bytes differs from
  * `expected` (the response's Content-Length), so a connection cut mid-body never yields a
- * truncated file downstream.
+ * truncated file downstream. Small network chunks are joined into chunks of `chunkSize`
+ * (default 1 MiB), and up to `readAhead` bytes (default 8 MiB) are buffered, so the socket
+ * keeps reading while n8n's binary store writes the previous chunk (n8n's filesystem store
+ * writes one chunk at a time). Memory stays ≈ readAhead + chunkSize whatever the object's size.
  */
-export function lengthChecked(source: Readable, expected: number | undefined): Readable {
-	if (expected === undefined) return source;
+export function lengthChecked(
+	source: Readable,
+	expected: number | undefined,
+	{ chunkSize = DOWNLOAD_CHUNK, readAhead = DOWNLOAD_READ_AHEAD }: { chunkSize?: number; readAhead?: number } = {},
+): Readable {
 	let seen = 0;
+	let pending: Buffer[] = [];
+	let pendingBytes = 0;
+	const release = (stream: Transform) => {
+		if (!pendingBytes) return;
+		stream.push(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes));
+		pending = [];
+		pendingBytes = 0;
+	};
 	const check = new Transform({
+		readableHighWaterMark: readAhead,
+		writableHighWaterMark: chunkSize,
 		transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
 			seen += chunk.length;
-			cb(null, chunk);
+			pending.push(chunk);
+			pendingBytes += chunk.length;
+			if (pendingBytes >= chunkSize) release(this);
+			cb();
 		},
 		flush(cb: TransformCallback) {
-			if (seen !== expected) {
+			if (expected !== undefined && seen !== expected) {
+				pending = [];
 				cb(
 					Object.assign(
 						new Error(
@@ -99,7 +136,10 @@ export function lengthChecked(source: Readable, expected: number | undefined): R
 						{ code: 'ECONNRESET' },
 					),
 				);
-			} else cb();
+				return;
+			}
+			release(this);
+			cb();
 		},
 	});
 	source.on('error', (err) => check.destroy(err));

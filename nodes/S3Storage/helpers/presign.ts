@@ -32,6 +32,28 @@ export async function presignObjectUrl(
 					VersionId: extra.versionId || undefined,
 					ResponseContentDisposition: extra.responseContentDisposition || undefined,
 				});
-	const url = await getSignedUrl(client, command, { expiresIn });
+	if (command instanceof PutObjectCommand) {
+		// With the SDK's default checksums (always on for AWS), a presigned PUT would carry the CRC32
+		// of an empty body (x-amz-checksum-crc32=AAAAAA==) and AWS would refuse every real upload
+		// with a checksum mismatch. The uploader's bytes are unknown here, so sign no checksum.
+		type Middleware = Parameters<typeof command.middlewareStack.addRelativeTo>[0];
+		type Handler = (args: { request: unknown }) => Promise<unknown>;
+		const dropChecksum = (next: Handler): Handler => async (args) => {
+			const headers = (args.request as { headers?: Record<string, string> }).headers ?? {};
+			for (const name of Object.keys(headers)) {
+				if (/^x-amz-(checksum-|sdk-checksum-algorithm$)/i.test(name)) delete headers[name];
+			}
+			return await next(args);
+		};
+		command.middlewareStack.addRelativeTo(dropChecksum as unknown as Middleware, {
+			relation: 'after',
+			toMiddleware: 'flexibleChecksumsMiddleware',
+			name: 'presignWithoutChecksum',
+		});
+	}
+	// the presigner signs only `host` unless told otherwise: without this, the Content-Type of a
+	// PUT would not be enforced (an uploader could send any type)
+	const signableHeaders = method === 'PUT' && extra.contentType ? new Set(['content-type']) : undefined;
+	const url = await getSignedUrl(client, command, { expiresIn, signableHeaders });
 	return { url, expiresAt: new Date(signedAt + expiresIn * 1000).toISOString() };
 }

@@ -19,7 +19,8 @@ export async function s3StorageApiTest(
 	try {
 		endpoint = resolveConnection(data).endpoint;
 	} catch (error) {
-		if (error instanceof CredentialConfigError) return { status: 'Error', message: error.message };
+		// the endpoint is quoted in the message; keys pasted into it must not show
+		if (error instanceof CredentialConfigError) return { status: 'Error', message: redact(error.message, secrets) };
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- a credential test has no node (no getNode()) to build a NodeApiError from; n8n reports the thrown error as a failed test
 		throw error;
 	}

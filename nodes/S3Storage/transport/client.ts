@@ -136,7 +136,10 @@ export function createS3Client(
 		// The SDK follows a bucket's region on a 301 for AWS only; keep it predictable elsewhere.
 		followRegionRedirects: !connection.endpoint,
 		requestHandler: {
-			requestTimeout: options.requestTimeout ?? 0,
+			// The "Request Timeout" option is an idle timeout (no data for so long): that is the
+			// handler's socketTimeout. Its requestTimeout caps a whole request and, without
+			// throwOnRequestTimeout, only logs a warning, so a stalled server would hang the item.
+			socketTimeout: options.requestTimeout ?? 0,
 			connectionTimeout: options.connectionTimeout ?? 10_000,
 			httpAgent: new HttpAgent(agentOptions),
 			httpsAgent: new HttpsAgent({

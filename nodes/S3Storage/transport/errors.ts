@@ -7,6 +7,8 @@ export interface ErrorTarget {
 	/** Client settings that explain a timeout. */
 	requestTimeout?: number;
 	endpoint?: string;
+	/** The region a request asked for (bucket create: the location constraint or the client's region). */
+	region?: string;
 }
 
 /** Fields of an AWS SDK v3 service exception (or a Node network error) that we read. */
@@ -33,6 +35,17 @@ const TLS_CODES = new Set([
 	'EPROTO',
 	'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
+
+/** OpenSSL/Node texts of TLS errors, for errors that reach us without their code. */
+const TLS_TEXTS: Array<[RegExp, string]> = [
+	[/self[- ]signed certificate in certificate chain/i, 'SELF_SIGNED_CERT_IN_CHAIN'],
+	[/self[- ]signed certificate(?! in)/i, 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+	[/unable to verify the first certificate/i, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+	[/unable to get local issuer certificate/i, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'],
+	[/certificate has expired/i, 'CERT_HAS_EXPIRED'],
+	[/does not match certificate's altnames/i, 'ERR_TLS_CERT_ALTNAME_INVALID'],
+	[/wrong version number/i, 'ERR_SSL_WRONG_VERSION_NUMBER'],
+];
 
 const where = (t: ErrorTarget) =>
 	t.key !== undefined && t.bucket !== undefined
@@ -98,6 +111,8 @@ function explainS3(code: string, status: number | undefined, e: SdkErrorLike, t:
 			return region
 				? `Bucket ${t.bucket ? `"${t.bucket}" ` : ''}is in region "${region}": set the credential's region to "${region}"`
 				: `The bucket is in another region than the credential's: set the credential's region to the bucket's region`;
+		case 'InvalidLocationConstraint':
+			return `This server does not serve region "${t.region ?? region ?? ''}"${t.bucket ? ` for bucket "${t.bucket}"` : ''}: set the "Region" option (or the credential's region) to a region the server serves, or leave the option empty`;
 		case 'InvalidRange':
 			return 'The requested range is not satisfiable for this object: check the "Range" option against the object size';
 		case 'EntityTooSmall':
@@ -133,8 +148,12 @@ function explainNetwork(e: SdkErrorLike, t: ErrorTarget): string | undefined {
 	for (const c of chain) {
 		const m = /\b(E[A-Z_]{3,}|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/.exec(c.message ?? '');
 		if (m) codes.push(m[1]);
+		// Node's TLS errors carry their code only as a property; their text is OpenSSL's reason.
+		for (const [re, code] of TLS_TEXTS) if (re.test(c.message ?? '')) codes.push(code);
 	}
 	const endpoint = t.endpoint ? ` ${t.endpoint}` : ' the endpoint';
+	if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER'))
+		return `TLS error talking to${endpoint} (wrong version number): the server does not speak TLS on this port. Use http:// for a plain-HTTP server, or the server's HTTPS port`;
 	if (codes.includes('ECONNREFUSED'))
 		return `Could not connect to${endpoint}: connection refused. Check the endpoint's host and port and that the server is running`;
 	if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN'))
@@ -142,10 +161,18 @@ function explainNetwork(e: SdkErrorLike, t: ErrorTarget): string | undefined {
 	const tls = codes.find((c) => TLS_CODES.has(c) || c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL'));
 	if (tls)
 		return `TLS error talking to${endpoint} (${tls}): the server's certificate is not trusted. Use a trusted certificate, or enable "Ignore SSL Issues" in the credential for a private server`;
-	if (e.name === 'TimeoutError' || codes.includes('ETIMEDOUT') || /timed? ?out/i.test(e.message ?? ''))
-		return `The request timed out${t.requestTimeout ? ` after ${t.requestTimeout} ms without data (the "Request Timeout" option)` : ''}: check that the server at${endpoint} is reachable and responsive, or raise the timeout`;
-	if (codes.includes('ECONNRESET') || codes.includes('EPIPE') || /socket hang up|aborted|premature close/i.test(e.message ?? ''))
+	// The SDK's HTTP handler renames ECONNRESET/EPIPE errors "TimeoutError" (so that they are
+	// retried): a reset is a cut connection, not a timeout, unless the text says it timed out.
+	// (a wrapped error's text may name the error class "TimeoutError": that says nothing)
+	const saysTimedOut = chain.some((c) => /timed? ?out/i.test((c.message ?? '').replace(/TimeoutError/g, '')));
+	const cut =
+		codes.includes('ECONNRESET') ||
+		codes.includes('EPIPE') ||
+		chain.some((c) => /socket hang up|aborted|premature close/i.test(c.message ?? ''));
+	if (cut && !saysTimedOut)
 		return `The connection to${endpoint} was cut before the transfer finished (network error): nothing partial was kept; run the item again`;
+	if (e.name === 'TimeoutError' || codes.includes('ETIMEDOUT') || saysTimedOut)
+		return `The request timed out${t.requestTimeout ? ` after ${t.requestTimeout} ms without data (the "Request Timeout" option)` : ''}: check that the server at${endpoint} is reachable and responsive, or raise the timeout`;
 	return undefined;
 }
 

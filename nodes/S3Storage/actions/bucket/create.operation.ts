@@ -65,6 +65,7 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	const isAws = !ctx.target.endpoint;
 	const requested = String(options.region ?? '').trim();
 	const region = requested || clientRegion;
+	ctx.target.region = region;
 	const input: CreateBucketCommandInput = {
 		Bucket: name,
 		ACL: (options.acl as BucketCannedACL) || undefined,

@@ -1,8 +1,8 @@
-import { HeadObjectCommand, type ObjectCannedACL, type PutObjectCommandInput, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, type ObjectCannedACL, type PutObjectCommandInput, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { lookup as mimeLookup } from 'mime-types';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { decodeBase64, readBinaryInput, type UploadSource } from '../../helpers/binary';
+import { decodeBase64, readBinaryInput, type ReadBinaryOptions, type UploadSource } from '../../helpers/binary';
 import { keyValuePairs } from '../../helpers/keyValues';
 import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
 import { presignObjectUrl } from '../../helpers/presign';
@@ -15,6 +15,8 @@ const MiB = 1024 * 1024;
 export const DEFAULT_PART_SIZE_MIB = 16;
 /** Default parts in flight per upload. */
 export const DEFAULT_QUEUE_SIZE = 4;
+/** Read size of a streamed binary (n8n's default is 64 KiB): fewer, larger reads per part. */
+export const UPLOAD_READ_CHUNK = 1024 * 1024;
 
 export const description: INodeProperties[] = [
 	...showFor('object', 'upload', [
@@ -154,11 +156,11 @@ export const description: INodeProperties[] = [
 ];
 
 /** The bytes to store, by input type. */
-async function readSource(ctx: IExecuteFunctions, itemIndex: number): Promise<UploadSource> {
+async function readSource(ctx: IExecuteFunctions, itemIndex: number, binaryOptions: ReadBinaryOptions): Promise<UploadSource> {
 	const inputType = ctx.getNodeParameter('inputType', itemIndex, 'binary') as string;
 	if (inputType === 'binary') {
 		const property = ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
-		return await readBinaryInput(ctx, itemIndex, property);
+		return await readBinaryInput(ctx, itemIndex, property, binaryOptions);
 	}
 	const content = ctx.getNodeParameter('content', itemIndex, '') as unknown;
 	const text = typeof content === 'string' ? content : content === null || content === undefined ? '' : JSON.stringify(content);
@@ -181,6 +183,47 @@ function chooseContentType(option: unknown, source: UploadSource, key: string, i
 	if (guessed) return guessed;
 	if (inputType === 'text') return 'text/plain; charset=utf-8';
 	return source.mimeType || 'application/octet-stream';
+}
+
+/**
+ * Sends `params.Body` with lib-storage's Upload (multipart above the part size, `queueSize`
+ * parts in flight). On failure the multipart upload is aborted and the input stream closed
+ * before this returns; a cancelled execution (ctx.abortSignal) stops it the same way.
+ */
+async function multipartUpload(
+	ctx: OperationContext,
+	params: PutObjectCommandInput,
+	source: UploadSource,
+	partSize: number,
+	queueSize: number,
+	onProgress: (loaded: number) => void,
+): Promise<{ ETag?: string; VersionId?: string }> {
+	const abortController = new AbortController();
+	const onCancel = () => abortController.abort();
+	ctx.abortSignal?.addEventListener('abort', onCancel);
+	const upload = new Upload({ client: ctx.client, params, partSize, queueSize, leavePartsOnError: false, abortController });
+	upload.on('httpUploadProgress', (p) => {
+		if (typeof p.loaded === 'number') onProgress(p.loaded);
+	});
+	try {
+		return await upload.done();
+	} catch (error) {
+		// Make sure a stream we opened is closed.
+		if (!Buffer.isBuffer(source.body)) source.body.destroy();
+		// lib-storage aborts the multipart upload itself when a part or the input fails, but on a
+		// cancelled execution done() rejects at once while its abort still runs in the background
+		// (after router.ts has destroyed the client): abort here and wait for it, so no open
+		// upload (and its stored parts) is left behind. AbortMultipartUpload is idempotent.
+		if (upload.uploadId) {
+			await ctx.client
+				.send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: upload.uploadId }))
+				.catch(() => undefined);
+		}
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError turns it into a NodeApiError with the S3 code, HTTP status and endpoint (it needs the raw error for that)
+		throw error;
+	} finally {
+		ctx.abortSignal?.removeEventListener('abort', onCancel);
+	}
 }
 
 /**
@@ -209,10 +252,11 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	}
 	const queueSize = Math.max(1, Math.floor(Number(options.queueSize ?? DEFAULT_QUEUE_SIZE)));
 
-	const source = await readSource(this, i);
+	let partSize = Math.floor(partSizeMiB * MiB);
+	// A stored file that fits in one part is read in one go (it is sent as one PutObject anyway).
+	const source = await readSource(this, i, { bufferUpTo: partSize, chunkSize: UPLOAD_READ_CHUNK });
 	const contentType = chooseContentType(options.contentType, source, key, inputType);
 	// Keep within S3's 10,000 parts when the size is known.
-	let partSize = Math.floor(partSizeMiB * MiB);
 	if (source.contentLength !== undefined) partSize = Math.max(partSize, Math.ceil(source.contentLength / 10_000));
 
 	const params: PutObjectCommandInput = {
@@ -234,24 +278,14 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	};
 	if (source.contentLength !== undefined && !Buffer.isBuffer(source.body)) params.ContentLength = source.contentLength;
 
-	const abortController = new AbortController();
-	const onCancel = () => abortController.abort();
-	ctx.abortSignal?.addEventListener('abort', onCancel);
-	const upload = new Upload({ client: ctx.client, params, partSize, queueSize, leavePartsOnError: false, abortController });
+	let result: { ETag?: string; VersionId?: string };
 	let uploaded = 0;
-	upload.on('httpUploadProgress', (p) => {
-		if (typeof p.loaded === 'number') uploaded = Math.max(uploaded, p.loaded);
-	});
-	let result;
-	try {
-		result = await upload.done();
-	} catch (error) {
-		// lib-storage aborts the multipart upload itself; make sure a stream we opened is closed.
-		if (!Buffer.isBuffer(source.body)) source.body.destroy();
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError turns it into a NodeApiError with the S3 code, HTTP status and endpoint (it needs the raw error for that)
-		throw error;
-	} finally {
-		ctx.abortSignal?.removeEventListener('abort', onCancel);
+	if (Buffer.isBuffer(source.body) && source.body.length <= partSize) {
+		// One part: the PutObject lib-storage would send, without its per-upload machinery
+		// (it adds up for thousands of small items).
+		result = await ctx.client.send(new PutObjectCommand(params), { abortSignal: ctx.abortSignal });
+	} else {
+		result = await multipartUpload(ctx, params, source, partSize, queueSize, (n) => (uploaded = Math.max(uploaded, n)));
 	}
 
 	let etag = normalizeEtag(result.ETag);

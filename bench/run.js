@@ -1,0 +1,715 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Benchmark (npm run bench): this node against n8n's built-in S3 node, a plain AWS SDK script
+ * and `aws s3 cp`, side by side in one run, in a real n8n (e2e/node_modules, filesystem binary
+ * mode) against a throw-away Ceph RGW (bluestore by default).
+ *
+ *   npm run bench                         default: 256 MiB file, 1 run (a few minutes)
+ *   npm run bench -- --size=1GiB          the 1 GiB run
+ *   npm run bench -- --size=5GiB --contenders=ours --sections=file     big files, this node only
+ *
+ * Options:
+ *   --size=N[KiB|MiB|GiB]   file size for upload/download (default 256MiB)
+ *   --runs=N                runs; the table shows the median of each figure (default 1)
+ *   --sections=a,b          file, small, list, delete (default all)
+ *   --contenders=a,b        for the file section: ours, builtin, sdk, aws (default all; aws only
+ *                           when the `aws` CLI is installed; builtin is skipped above 2 GiB
+ *                           unless named, since it refuses files > 2 GiB)
+ *   --store=bluestore|memstore   RGW object store (default bluestore; memstore keeps data in RAM)
+ *   --part-size=MiB --queue-size=N   upload settings given to this node AND the SDK script
+ *                           (default: the node's defaults; the SDK script gets the same values)
+ *   --concurrency=N         this node's Concurrency option for the small uploads (default: node default)
+ *   --small=N --list=N --delete=N    object counts (defaults 2000, 20000, 5000)
+ *   --out=FILE              where to save the report (default bench/results.md; --out= to skip)
+ *   --keep                  keep the work folder and the RGW data
+ *   --verbose               echo n8n's and the RGW's output
+ *
+ * How each figure is taken:
+ *   - n8n contenders: one `n8n execute-batch` process per measured workflow (upload, download;
+ *     the bulk workflows share one). Time = the measured node's `executionTime` from the
+ *     execution's runData (execute-batch --snapshot; n8n's database for a failed execution), so
+ *     n8n start-up and the Read/Write Files node that loads the file are excluded. Peak RSS = the
+ *     largest sum of VmRSS over the n8n process and all its descendants (task runner), sampled
+ *     from /proc every 100 ms, within the node's [startTime, startTime + executionTime].
+ *     "idle" = the same sampling over a whole run of the upload workflow with a 1 KiB file.
+ *   - plain SDK script (bench/sdk-child.js): own process; time measured inside it (from before
+ *     the first request to the last byte), peak RSS of that process.
+ *   - aws s3 cp: wall time of the process (includes its ≈0.3–0.5 s Python start-up), peak RSS.
+ *   - list: SDK paginator (paginateListObjectsV2, MaxKeys 1000) in this process with a fresh client.
+ *   - delete: requests counted by a small proxy in front of the RGW (per bucket).
+ */
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const h = require('../e2e/lib/harness');
+const { credentials, workflows } = require('./workflows');
+
+h.setLogPrefix('bench');
+h.installSignalHandlers();
+const { log, secs, tail, UsageError } = h;
+
+const BENCH = __dirname;
+const ROOT = h.ROOT;
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const BUCKET = 'bench';
+const DEL_BUCKETS = { ours: 'bench-del-ours', builtin: 'bench-del-builtin', sdk: 'bench-del-sdk' };
+const NODE_DEFAULTS = readNodeDefaults();
+
+function readNodeDefaults() {
+	const d = { partSize: 16, queueSize: 4, concurrency: 8 };
+	try {
+		const up = require(path.join(ROOT, 'dist', 'nodes', 'S3Storage', 'actions', 'object', 'upload.operation.js'));
+		d.partSize = up.DEFAULT_PART_SIZE_MIB ?? d.partSize;
+		d.queueSize = up.DEFAULT_QUEUE_SIZE ?? d.queueSize;
+	} catch {
+		// dist not built yet: checked in main
+	}
+	try {
+		const txt = fs.readFileSync(path.join(ROOT, 'dist', 'nodes', 'S3Storage', 'actions', 'common.descriptions.js'), 'utf8');
+		const m = /name: 'concurrency',[\s\S]*?default: (\d+)/.exec(txt);
+		if (m) d.concurrency = Number(m[1]);
+	} catch {
+		// idem
+	}
+	return d;
+}
+
+// ------------------------------------------------------------------------------------ options
+function parseSize(s) {
+	const m = /^(\d+(?:\.\d+)?)\s*(b|k|kib|kb|m|mib|mb|g|gib|gb)?$/i.exec(String(s).trim());
+	if (!m) throw new UsageError(`--size: "${s}" is not a size (e.g. 256MiB, 1GiB)`);
+	const unit = (m[2] || 'mib').toLowerCase();
+	const mult = unit.startsWith('g') ? GiB : unit.startsWith('m') ? MiB : unit.startsWith('k') ? 1024 : 1;
+	return Math.round(Number(m[1]) * mult);
+}
+const fmtSize = (n) => (n >= GiB && n % GiB === 0 ? `${n / GiB} GiB` : n >= MiB ? `${+(n / MiB).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`);
+
+function parseArgs(argv) {
+	const o = {
+		size: 256 * MiB,
+		runs: 1,
+		sections: ['file', 'small', 'list', 'delete'],
+		contenders: null,
+		store: 'bluestore',
+		partSize: undefined,
+		queueSize: undefined,
+		concurrency: undefined,
+		small: 2000,
+		list: 20000,
+		del: 5000,
+		out: path.join(BENCH, 'results.md'),
+		keep: false,
+		verbose: false,
+	};
+	for (const a of argv) {
+		const [k, v] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+		const num = () => {
+			const n = Number(v);
+			if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${k}: "${v}" is not a positive number`);
+			return n;
+		};
+		if (k === '--size') o.size = parseSize(v);
+		else if (k === '--runs') o.runs = Math.floor(num());
+		else if (k === '--sections') o.sections = v.split(',').filter(Boolean);
+		else if (k === '--contenders') o.contenders = v.split(',').filter(Boolean);
+		else if (k === '--store') o.store = v;
+		else if (k === '--part-size') o.partSize = num();
+		else if (k === '--queue-size') o.queueSize = Math.floor(num());
+		else if (k === '--concurrency') o.concurrency = Math.floor(num());
+		else if (k === '--small') o.small = Math.floor(num());
+		else if (k === '--list') o.list = Math.floor(num());
+		else if (k === '--delete') o.del = Math.floor(num());
+		else if (k === '--out') o.out = v ? path.resolve(v) : null;
+		else if (k === '--keep') o.keep = true;
+		else if (k === '--verbose') o.verbose = true;
+		else if (k === '--help' || k === '-h') {
+			const text = fs.readFileSync(__filename, 'utf8');
+			process.stdout.write(`${text.slice(text.indexOf('/*') + 2, text.indexOf('*/')).split('\n').map((l) => l.replace(/^ \* ?/, '')).join('\n').trim()}\n`);
+			process.exit(0);
+		} else throw new UsageError(`unknown argument "${a}" (see --help)`);
+	}
+	for (const s of o.sections) if (!['file', 'small', 'list', 'delete'].includes(s)) throw new UsageError(`--sections: unknown section "${s}"`);
+	for (const c of o.contenders ?? []) if (!['ours', 'builtin', 'sdk', 'aws'].includes(c)) throw new UsageError(`--contenders: unknown contender "${c}"`);
+	if (!['bluestore', 'memstore'].includes(o.store)) throw new UsageError('--store must be bluestore or memstore');
+	return o;
+}
+
+// ------------------------------------------------------------------------------ helpers
+const median = (xs) => {
+	const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+	if (!v.length) return undefined;
+	return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
+function awsCli() {
+	try {
+		const v = execFileSync('aws', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000 });
+		return v.trim().split(/\s+/)[0];
+	} catch (e) {
+		const out = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim();
+		return /^aws-cli\//.test(out) ? out.split(/\s+/)[0] : null;
+	}
+}
+
+function makeFile(file, size) {
+	const block = crypto.randomBytes(16 * MiB);
+	const fd = fs.openSync(file, 'w');
+	try {
+		let left = size;
+		let n = 0;
+		while (left > 0) {
+			block.writeUInt32BE(n++, 0); // no two blocks alike
+			const len = Math.min(left, block.length);
+			fs.writeSync(fd, block, 0, len);
+			left -= len;
+		}
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/** A pass-through HTTP proxy in front of the S3 server that counts requests per bucket. */
+async function startCountingProxy(target) {
+	const u = new URL(target);
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+	const counts = new Map();
+	const server = http.createServer((req, res) => {
+		const bucket = decodeURIComponent((req.url.split('?')[0].split('/')[1] ?? '') || '(none)');
+		counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+		// the Host header is passed on as it is: SigV4 signed it, the RGW checks it
+		const up = http.request({ host: u.hostname, port: u.port, method: req.method, path: req.url, headers: req.headers, agent }, (r) => {
+			res.writeHead(r.statusCode, r.headers);
+			r.pipe(res);
+		});
+		up.on('error', (e) => {
+			if (!res.headersSent) res.writeHead(502);
+			res.end(String(e.message));
+		});
+		req.pipe(up);
+	});
+	const port = await h.freePort();
+	await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+	h.addCleanup(() => new Promise((resolve) => server.close(() => resolve())));
+	return {
+		endpoint: `http://127.0.0.1:${port}`,
+		count: (bucket) => counts.get(bucket) ?? 0,
+		reset: () => counts.clear(),
+		close: () => {
+			server.closeAllConnections?.();
+			agent.destroy();
+		},
+	};
+}
+
+async function mapLimit(n, limit, fn) {
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.min(limit, n) }, async () => {
+			while (next < n) await fn(next++);
+		}),
+	);
+}
+
+async function seedKeys(sdk, bucket, prefix, count, body = 'x'.repeat(16)) {
+	const { PutObjectCommand } = sdk.sdk;
+	await mapLimit(count, 32, (i) => sdk.client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${String(i).padStart(6, '0')}`, Body: body })));
+}
+
+// ------------------------------------------------------------------------------- n8n runs
+/**
+ * Runs the named workflows in one `n8n execute-batch`, sampling the RSS of the n8n process tree.
+ * @returns per workflow name: { ok, error, node: { startTime, executionTime, items, json0, binary0, error }, windowPeak, beforePeak }, plus wholePeak
+ */
+async function runN8n(ctx, names, env, label) {
+	const ids = names.map((n) => ctx.wfs[n].id);
+	let sampler;
+	const series = [];
+	const started = Date.now();
+	const r = await h.executeBatch({
+		userFolder: ctx.userFolder,
+		s3: ctx.s3,
+		ids,
+		snapDir: ctx.snapDir,
+		logDir: ctx.logDir,
+		logName: `batch-${label}`,
+		opts: { verbose: ctx.opts.verbose },
+		timeoutMs: Math.max(10 * 60 * 1000, (ctx.opts.size / MiB) * 600),
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: ctx.dataDir, N8N_LOG_LEVEL: 'warn', BENCH_COUNT_ENDPOINT: ctx.proxy.endpoint, ...env },
+		onSpawn: (child) => {
+			sampler = h.sampleTreeRss(child.pid, 100);
+		},
+	});
+	const sampled = sampler ? sampler.stop() : { series: [], peak: 0 };
+	for (const [t, b] of sampled.series) series.push([started + t, b]);
+	const peakIn = (from, to) => series.filter(([t]) => t >= from && t <= to).reduce((m, [, b]) => Math.max(m, b), 0);
+	let fromDb = null;
+	const out = { wholePeak: sampled.peak, ms: r.ms, logFile: r.logFile };
+	for (const name of names) {
+		const wf = ctx.wfs[name];
+		let snap = r.snapshots[wf.id];
+		let error = r.result?.summary?.errors?.find((e) => e.workflowId === wf.id)?.error;
+		if (!snap) {
+			fromDb ??= await h.readExecutionsFromDb(ctx.userFolder).catch(() => new Map());
+			const row = fromDb.get(wf.id);
+			if (row) snap = { status: row.status, data: row.data };
+		}
+		const runData = snap?.data?.resultData?.runData ?? {};
+		const measured = ['Upload', 'Download', 'List', 'Delete folder'].find((n) => runData[n]);
+		const run = measured ? runData[measured][0] : undefined;
+		const node = run
+			? {
+					name: measured,
+					startTime: run.startTime,
+					executionTime: run.executionTime,
+					items: run.data?.main?.[0]?.length ?? 0,
+					json0: run.data?.main?.[0]?.[0]?.json,
+					binary0: run.data?.main?.[0]?.[0]?.binary?.data,
+					error: run.error ? `${run.error.message}${run.error.description ? ` (${run.error.description})` : ''}` : undefined,
+				}
+			: undefined;
+		if (!error && snap?.status && snap.status !== 'success') error = node?.error ?? `execution ${snap.status}`;
+		if (!snap && !error) error = `no execution found (n8n exit ${r.code ?? r.signal}); log ${r.logFile}\n${tail(r.output, 15)}`;
+		if (node?.error) error = node.error;
+		out[name] = {
+			ok: !error && !!node,
+			error: error ? String(error).split('\n')[0].slice(0, 200) : !node ? 'measured node did not run' : undefined,
+			node,
+			windowPeak: node ? peakIn(node.startTime, node.startTime + node.executionTime + 150) : 0,
+			beforePeak: node ? peakIn(node.startTime - 1500, node.startTime) : 0,
+		};
+	}
+	// binary files of this run are not needed any more (they can be GiB-sized)
+	fs.rmSync(path.join(ctx.userFolder, '.n8n', 'storage'), { recursive: true, force: true });
+	return out;
+}
+
+/** Runs a command (SDK script, aws CLI) sampling its RSS. */
+async function runTool(ctx, file, args, env, name) {
+	let sampler;
+	const started = Date.now();
+	const r = await h.runCommand(file, args, {
+		env,
+		cwd: ROOT,
+		name,
+		logFile: path.join(ctx.logDir, `${name}.log`),
+		timeoutMs: Math.max(10 * 60 * 1000, (ctx.opts.size / MiB) * 600),
+		onSpawn: (child) => {
+			sampler = h.sampleTreeRss(child.pid, 100);
+		},
+	});
+	const wall = Date.now() - started;
+	const s = sampler ? sampler.stop() : { peak: 0 };
+	return { ...r, wall, peak: s.peak };
+}
+
+// ------------------------------------------------------------------------------ sections
+async function fileSection(ctx, run, res) {
+	const { opts, s3, bigFile, size } = ctx;
+	const partSize = opts.partSize ?? NODE_DEFAULTS.partSize;
+	const queueSize = opts.queueSize ?? NODE_DEFAULTS.queueSize;
+	const sdkEnv = { ...process.env, NODE_OPTIONS: '', BENCH_S3_ENDPOINT: s3.endpoint, BENCH_S3_ACCESS_KEY_ID: s3.accessKeyId, BENCH_S3_SECRET_ACCESS_KEY: s3.secretAccessKey, BENCH_S3_REGION: s3.region };
+	const awsEnv = {
+		...process.env,
+		AWS_ACCESS_KEY_ID: s3.accessKeyId,
+		AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+		AWS_DEFAULT_REGION: s3.region,
+		AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
+		AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
+		AWS_CONFIG_FILE: path.join(ctx.dataDir, 'aws-config'),
+		AWS_SHARED_CREDENTIALS_FILE: path.join(ctx.dataDir, 'aws-credentials'),
+		AWS_MAX_ATTEMPTS: '3',
+	};
+	fs.writeFileSync(awsEnv.AWS_CONFIG_FILE, '[default]\ns3 =\n  addressing_style = path\n');
+	fs.writeFileSync(awsEnv.AWS_SHARED_CREDENTIALS_FILE, '');
+	const key = (c) => `bench/big-${c}.bin`;
+	const uploaded = [];
+	const mibs = (ms) => size / MiB / (ms / 1000);
+
+	for (const c of ctx.contenders) {
+		log(`run ${run + 1}: upload ${fmtSize(size)} — ${c}`);
+		let up;
+		if (c === 'sdk') {
+			const r = await runTool(ctx, process.execPath, [path.join(BENCH, 'sdk-child.js'), 'upload', bigFile, BUCKET, key(c), String(partSize), String(queueSize)], sdkEnv, `sdk-upload-${run}`);
+			up = r.code === 0 ? { ms: JSON.parse(r.output.trim().split('\n').pop()).ms, peak: r.peak } : { error: tail(r.output, 3) };
+		} else if (c === 'aws') {
+			const r = await runTool(ctx, 'aws', ['s3', 'cp', '--only-show-errors', '--endpoint-url', s3.endpoint, bigFile, `s3://${BUCKET}/${key(c)}`], awsEnv, `aws-upload-${run}`);
+			up = r.code === 0 ? { ms: r.wall, peak: r.peak } : { error: tail(r.output, 3) };
+		} else {
+			const r = await runN8n(ctx, [`up-${c}`], { BENCH_FILE: bigFile, BENCH_KEY: key(c) }, `up-${c}-${run}`);
+			const w = r[`up-${c}`];
+			if (w.ok && w.node.json0?.size !== undefined && w.node.json0.size !== size) w.error = `uploaded size ${w.node.json0.size} ≠ ${size}`;
+			up = w.ok && !w.error ? { ms: w.node.executionTime, peak: w.windowPeak, before: w.beforePeak, whole: r.wholePeak } : { error: w.error };
+		}
+		if (!up.error) {
+			const head = await ctx.sdk.head(BUCKET, key(c));
+			if (head?.ContentLength !== size) up = { error: `object after upload: ${head ? `${head.ContentLength} bytes` : 'missing'}` };
+		}
+		if (up.error) log(`  FAILED: ${up.error}`);
+		else {
+			uploaded.push(key(c));
+			log(`  ${(up.ms / 1000).toFixed(2)} s, ${mibs(up.ms).toFixed(1)} MiB/s, peak RSS ${(up.peak / MiB).toFixed(0)} MiB`);
+		}
+		res[`up.${c}`] = up.error ? { error: up.error } : { mibs: mibs(up.ms), ms: up.ms, rss: up.peak, before: up.before };
+	}
+
+	for (const c of ctx.contenders) {
+		const k = uploaded.includes(key(c)) ? key(c) : uploaded[0];
+		log(`run ${run + 1}: download ${fmtSize(size)} — ${c}${k && k !== key(c) ? ` (of ${k}: its own upload failed)` : ''}`);
+		if (!k) {
+			res[`down.${c}`] = { error: 'no object was uploaded' };
+			continue;
+		}
+		const target = path.join(ctx.dataDir, `download-${c}.bin`);
+		let down;
+		if (c === 'sdk') {
+			const r = await runTool(ctx, process.execPath, [path.join(BENCH, 'sdk-child.js'), 'download', BUCKET, k, target], sdkEnv, `sdk-download-${run}`);
+			down = r.code === 0 ? { ms: JSON.parse(r.output.trim().split('\n').pop()).ms, peak: r.peak, bytes: fs.statSync(target).size } : { error: tail(r.output, 3) };
+		} else if (c === 'aws') {
+			const r = await runTool(ctx, 'aws', ['s3', 'cp', '--only-show-errors', '--endpoint-url', s3.endpoint, `s3://${BUCKET}/${k}`, target], awsEnv, `aws-download-${run}`);
+			down = r.code === 0 ? { ms: r.wall, peak: r.peak, bytes: fs.statSync(target).size } : { error: tail(r.output, 3) };
+		} else {
+			const r = await runN8n(ctx, [`down-${c}`], { BENCH_KEY: k }, `down-${c}-${run}`);
+			const w = r[`down-${c}`];
+			down = w.ok ? { ms: w.node.executionTime, peak: w.windowPeak, before: w.beforePeak, bytes: w.node.binary0?.bytes } : { error: w.error };
+		}
+		fs.rmSync(target, { force: true });
+		if (!down.error && down.bytes !== size) down = { error: `downloaded ${down.bytes} bytes, not ${size}` };
+		if (down.error) log(`  FAILED: ${down.error}`);
+		else log(`  ${(down.ms / 1000).toFixed(2)} s, ${mibs(down.ms).toFixed(1)} MiB/s, peak RSS ${(down.peak / MiB).toFixed(0)} MiB`);
+		res[`down.${c}`] = down.error ? { error: down.error } : { mibs: mibs(down.ms), ms: down.ms, rss: down.peak, before: down.before };
+	}
+}
+
+async function bulkSections(ctx, run, res) {
+	const { opts, sdk } = ctx;
+	const names = [];
+	if (opts.sections.includes('small')) names.push('small-ours', 'small-builtin');
+	if (opts.sections.includes('list')) names.push('list-ours', 'list-builtin');
+	if (opts.sections.includes('delete')) {
+		names.push('del-ours', 'del-builtin');
+		log(`run ${run + 1}: seeding ${opts.del} keys in each delete bucket`);
+		for (const b of Object.values(DEL_BUCKETS)) await seedKeys(sdk, b, 'del/', opts.del);
+		ctx.proxy.reset();
+	}
+	if (names.length) {
+		log(`run ${run + 1}: n8n execute-batch: ${names.join(', ')}`);
+		const r = await runN8n(ctx, names, {}, `bulk-${run}`);
+		for (const c of ['ours', 'builtin']) {
+			if (names.includes(`small-${c}`)) {
+				const w = r[`small-${c}`];
+				const bad = w.ok && w.node.items !== opts.small ? `${w.node.items} items out, not ${opts.small}` : undefined;
+				res[`small.${c}`] = w.ok && !bad ? { ips: opts.small / (w.node.executionTime / 1000), ms: w.node.executionTime } : { error: w.error ?? bad };
+				log(`  ${opts.small} × 4 KiB uploads, ${c}: ${res[`small.${c}`].error ? `FAILED: ${res[`small.${c}`].error}` : `${secs(w.node.executionTime)}, ${res[`small.${c}`].ips.toFixed(1)} items/s`}`);
+			}
+			if (names.includes(`list-${c}`)) {
+				const w = r[`list-${c}`];
+				const bad = w.ok && w.node.items !== opts.list ? `${w.node.items} items, not ${opts.list}` : undefined;
+				res[`list.${c}`] = w.ok && !bad ? { s: w.node.executionTime / 1000 } : { error: w.error ?? bad };
+				log(`  list ${opts.list} keys, ${c}: ${res[`list.${c}`].error ? `FAILED: ${res[`list.${c}`].error}` : `${res[`list.${c}`].s.toFixed(2)} s`}`);
+			}
+			if (names.includes(`del-${c}`)) {
+				const w = r[`del-${c}`];
+				const left = (await sdk.keys(DEL_BUCKETS[c], 'del/')).length;
+				const bad = w.ok && left ? `${left}+ keys left` : undefined;
+				res[`del.${c}`] = w.ok && !bad ? { s: w.node.executionTime / 1000, req: ctx.proxy.count(DEL_BUCKETS[c]) } : { error: w.error ?? bad, req: ctx.proxy.count(DEL_BUCKETS[c]) };
+				log(`  delete folder of ${opts.del}, ${c}: ${res[`del.${c}`].error ? `FAILED after ${res[`del.${c}`].req} requests: ${res[`del.${c}`].error}` : `${res[`del.${c}`].s.toFixed(2)} s, ${res[`del.${c}`].req} requests`}`);
+			}
+		}
+	}
+
+	const { S3Client, paginateListObjectsV2, DeleteObjectsCommand } = sdk.sdk;
+	const fresh = (endpoint) =>
+		new S3Client({
+			endpoint,
+			region: ctx.s3.region,
+			forcePathStyle: true,
+			credentials: { accessKeyId: ctx.s3.accessKeyId, secretAccessKey: ctx.s3.secretAccessKey },
+			requestChecksumCalculation: 'WHEN_REQUIRED',
+			responseChecksumValidation: 'WHEN_REQUIRED',
+		});
+	if (opts.sections.includes('list')) {
+		const client = fresh(ctx.s3.endpoint);
+		const t = process.hrtime.bigint();
+		const keys = [];
+		for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: BUCKET, Prefix: 'list/' })) for (const o of page.Contents ?? []) keys.push(o);
+		const s = Number(process.hrtime.bigint() - t) / 1e9;
+		client.destroy();
+		res['list.sdk'] = keys.length === opts.list ? { s } : { error: `${keys.length} keys` };
+		log(`  list ${opts.list} keys, SDK paginator: ${s.toFixed(2)} s`);
+	}
+	if (opts.sections.includes('delete')) {
+		const client = fresh(ctx.proxy.endpoint);
+		const t = process.hrtime.bigint();
+		for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: DEL_BUCKETS.sdk, Prefix: 'del/' })) {
+			const objs = (page.Contents ?? []).map((o) => ({ Key: o.Key }));
+			if (objs.length) await client.send(new DeleteObjectsCommand({ Bucket: DEL_BUCKETS.sdk, Delete: { Objects: objs, Quiet: true } }));
+		}
+		const s = Number(process.hrtime.bigint() - t) / 1e9;
+		client.destroy();
+		res['del.sdk'] = { s, req: ctx.proxy.count(DEL_BUCKETS.sdk) };
+		log(`  delete folder of ${opts.del}, SDK (paginator + DeleteObjects): ${s.toFixed(2)} s, ${res['del.sdk'].req} requests`);
+	}
+}
+
+// --------------------------------------------------------------------------------- report
+function report(ctx, all) {
+	const { opts } = ctx;
+	const pick = (k, f) => {
+		const vals = all.map((r) => r[k]).filter(Boolean);
+		const ok = vals.filter((v) => !v.error);
+		if (!vals.length) return { none: true };
+		if (!ok.length) return { error: vals[0].error };
+		return { v: median(ok.map((v) => v[f])), failedRuns: vals.length - ok.length };
+	};
+	const fmt = (x, digits = 1, unit = '') => (x.none ? '—' : x.error ? `fails: ${x.error}` : `${x.v.toFixed(digits)}${unit}${x.failedRuns ? ` (${x.failedRuns} run(s) failed)` : ''}`);
+	const ratio = (a, b) => (a.v === undefined || b.v === undefined || !b.v ? '—' : `${(a.v / b.v).toFixed(2)}×`);
+	const mibRss = (k) => {
+		const x = pick(k, 'rss');
+		return x.v === undefined ? x : { ...x, v: x.v / MiB };
+	};
+	const idle = mibRss('idle');
+	const cs = ctx.contenders;
+	const has = (c) => cs.includes(c);
+	const head = ['figure', 'S3 Storage (ours)', 'n8n built-in S3', 'ours / built-in', 'plain SDK script', 'ours / SDK', 'aws s3 cp', 'ours / aws', 'target'];
+	const rows = [];
+	const sizeLabel = fmtSize(ctx.size);
+	const withRatio = (label, key, field, digits, unit, target, convert = (x) => x) => {
+		const get = (c) => {
+			const x = pick(`${key}.${c}`, field);
+			return x.v === undefined ? x : { ...x, v: convert(x.v) };
+		};
+		const o = get('ours');
+		const b = get('builtin');
+		const s = get('sdk');
+		const a = get('aws');
+		rows.push([label, fmt(o, digits, unit), fmt(b, digits, unit), ratio(o, b), fmt(s, digits, unit), ratio(o, s), fmt(a, digits, unit), ratio(o, a), target]);
+		return { o, b, s, a };
+	};
+	const verdicts = [];
+	const check = (what, ok) => verdicts.push(`${ok === undefined ? '–' : ok ? '✓' : '✗'} ${what}`);
+	if (opts.sections.includes('file')) {
+		const up = withRatio(`upload ${sizeLabel}: MiB/s (node time)`, 'up', 'mibs', 1, '', 'ours ≥ 0.9 × SDK');
+		const upr = withRatio(`upload ${sizeLabel}: peak RSS, MiB`, 'up', 'rss', 0, '', `growth ≤ 128 MiB over idle (${idle.v?.toFixed(0) ?? '?'})`, (x) => x / MiB);
+		const down = withRatio(`download ${sizeLabel}: MiB/s (node time)`, 'down', 'mibs', 1, '', 'ours ≥ 0.9 × SDK');
+		const downr = withRatio(`download ${sizeLabel}: peak RSS, MiB`, 'down', 'rss', 0, '', `growth ≤ 128 MiB over idle (${idle.v?.toFixed(0) ?? '?'})`, (x) => x / MiB);
+		rows.push([`n8n idle (1 KiB upload run), peak RSS, MiB`, fmt(idle, 0), '', '', '', '', '', '', '']);
+		if (has('sdk') && has('ours')) {
+			check(`upload ≥ 0.9 × SDK: ${ratio(up.o, up.s)}`, up.o.v !== undefined && up.s.v !== undefined ? up.o.v >= 0.9 * up.s.v : undefined);
+			check(`download ≥ 0.9 × SDK: ${ratio(down.o, down.s)}`, down.o.v !== undefined && down.s.v !== undefined ? down.o.v >= 0.9 * down.s.v : undefined);
+		}
+		if (has('ours')) {
+			const g1 = upr.o.v !== undefined && idle.v !== undefined ? upr.o.v - idle.v : undefined;
+			const g2 = downr.o.v !== undefined && idle.v !== undefined ? downr.o.v - idle.v : undefined;
+			check(`upload peak RSS growth over idle ≤ 128 MiB: ${g1?.toFixed(0) ?? '?'} MiB`, g1 === undefined ? undefined : g1 <= 128);
+			check(`download peak RSS growth over idle ≤ 128 MiB: ${g2?.toFixed(0) ?? '?'} MiB`, g2 === undefined ? undefined : g2 <= 128);
+		}
+	}
+	if (opts.sections.includes('small')) {
+		const o = pick('small.ours', 'ips');
+		const b = pick('small.builtin', 'ips');
+		rows.push([`${opts.small} × 4 KiB uploads, one execution: items/s`, fmt(o, 1), fmt(b, 1), ratio(o, b), '', '', '', '', 'ours ≥ 6 × built-in']);
+		check(`${opts.small} small uploads ≥ 6 × built-in: ${ratio(o, b)}`, o.v !== undefined && b.v !== undefined ? o.v >= 6 * b.v : undefined);
+	}
+	if (opts.sections.includes('list')) {
+		const o = pick('list.ours', 's');
+		const b = pick('list.builtin', 's');
+		const s = pick('list.sdk', 's');
+		rows.push([`list ${opts.list} keys (Return All): s`, fmt(o, 2), fmt(b, 2), ratio(o, b), fmt(s, 2), ratio(o, s), '', '', 'ours ≤ 1.1 × paginator']);
+		check(`list ≤ 1.1 × paginator: ${ratio(o, s)}`, o.v !== undefined && s.v !== undefined ? o.v <= 1.1 * s.v : undefined);
+	}
+	if (opts.sections.includes('delete')) {
+		const cell = (c) => {
+			const x = pick(`del.${c}`, 's');
+			const r = pick(`del.${c}`, 'req');
+			const req = all.map((rr) => rr[`del.${c}`]?.req).find((v) => v !== undefined);
+			if (x.error) return `fails after ${req ?? '?'} requests: ${x.error}`;
+			return x.v === undefined ? '—' : `${x.v.toFixed(2)} s, ${r.v} requests`;
+		};
+		const o = pick('del.ours', 's');
+		const b = pick('del.builtin', 's');
+		const s = pick('del.sdk', 's');
+		rows.push([`delete a folder of ${opts.del} keys: s, requests`, cell('ours'), cell('builtin'), ratio(o, b), `${cell('sdk')} (paginator + DeleteObjects)`, ratio(o, s), '', '', 'DeleteObjects, 1000 keys/request']);
+	}
+	// drop columns that are empty everywhere
+	const keep = head.map((_, i) => i === 0 || rows.some((r) => r[i] !== '' && r[i] !== '—' && r[i] !== undefined));
+	const cols = (r) => r.filter((_, i) => keep[i]);
+	const esc = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+	const table = [`| ${cols(head).join(' | ')} |`, `|${cols(head).map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols(r).map(esc).join(' | ')} |`)];
+	return { table: table.join('\n'), verdicts };
+}
+
+function machine() {
+	const cpus = os.cpus();
+	return {
+		cores: cpus.length,
+		cpu: cpus[0]?.model?.trim() ?? '?',
+		ram: `${(os.totalmem() / GiB).toFixed(1)} GiB`,
+		node: process.version,
+		kernel: `${os.type()} ${os.release()}`,
+	};
+}
+
+/** Other Ceph clusters / jest runs on the machine while we measured (noise). */
+function otherLoad(ctx) {
+	const others = { radosgw: 0, jest: 0 };
+	for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+		let cmd = '';
+		try {
+			cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+		} catch {
+			continue;
+		}
+		if (/\bradosgw\b/.test(cmd) && !cmd.includes(ctx.s3.dir)) others.radosgw++;
+		if (/jest/.test(cmd) && !/node_modules\/\.bin\/jest --version/.test(cmd)) others.jest++;
+	}
+	return others;
+}
+
+// ------------------------------------------------------------------------------------ main
+async function main() {
+	const opts = parseArgs(process.argv.slice(2));
+	const cmdline = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+	if (!fs.existsSync(path.join(h.PACKAGE_DIR, 'dist', 'nodes', 'S3Storage', 'S3Storage.node.js'))) throw new UsageError('dist/ is missing: run `npm run build` first (npm run bench does)');
+	const aws = awsCli();
+	let contenders = opts.contenders ?? ['sdk', 'ours', 'builtin', 'aws'];
+	if (!opts.contenders && opts.size > 2 * GiB) contenders = contenders.filter((c) => c !== 'builtin');
+	if (!aws) contenders = contenders.filter((c) => c !== 'aws');
+	contenders = ['sdk', 'ours', 'builtin', 'aws'].filter((c) => contenders.includes(c));
+	const size = opts.size;
+
+	fs.mkdirSync(h.WORK, { recursive: true });
+	await h.sweepStale();
+	await h.ensureN8nInstalled({ verbose: opts.verbose });
+	const runDir = path.join(h.WORK, `bench-${process.pid}`);
+	const dataDir = path.join(runDir, 'data');
+	const userFolder = path.join(runDir, 'n8n');
+	const logDir = path.join(runDir, 'logs');
+	const snapDir = path.join(runDir, 'snapshots');
+	for (const d of [dataDir, userFolder, logDir, snapDir]) fs.mkdirSync(d, { recursive: true });
+	let keepRunDir = opts.keep;
+	h.addCleanup(async () => {
+		if (keepRunDir) log(`work folder kept: ${path.relative(process.cwd(), runDir)}`);
+		else fs.rmSync(runDir, { recursive: true, force: true });
+	});
+
+	const fileSection_ = opts.sections.includes('file');
+	const n8nFileContenders = contenders.filter((c) => c === 'ours' || c === 'builtin').length;
+	// bluestore: the objects of the file section (old versions are garbage-collected late) + the small ones
+	const storeGb = Math.max(8, Math.ceil(((fileSection_ ? size * contenders.length : 0) * (opts.runs > 1 ? 2 : 1) * 1.25) / GiB) + 4);
+	const needDisk = (fileSection_ ? size * (1 + 2 * Math.min(1, n8nFileContenders) + 1) : 0) + (opts.store === 'bluestore' ? storeGb * GiB * 0.6 : 0);
+	const freeDisk = fs.statfsSync(h.WORK).bavail * fs.statfsSync(h.WORK).bsize;
+	if (needDisk > freeDisk) throw new UsageError(`not enough disk under ${h.WORK}: need ≈ ${(needDisk / GiB).toFixed(1)} GiB, ${(freeDisk / GiB).toFixed(1)} GiB free`);
+
+	const ctx = { opts, contenders, size, dataDir, userFolder, logDir, snapDir };
+	try {
+		if (fileSection_) {
+			ctx.bigFile = path.join(dataDir, `big-${size}.bin`);
+			log(`generating a ${fmtSize(size)} file...`);
+			makeFile(ctx.bigFile, size);
+		}
+		ctx.tinyFile = path.join(dataDir, 'tiny.bin');
+		makeFile(ctx.tinyFile, 1024);
+
+		log(`starting Ceph RGW (${opts.store}${opts.store === 'bluestore' ? `, ${storeGb} GB` : ''})...`);
+		ctx.s3 = await h.startS3({ s3: 'rgw', osdStore: opts.store, storeGb, keep: opts.keep, verbose: opts.verbose, bucket: BUCKET }, runDir);
+		h.bailIfInterrupted();
+		log(`  ${ctx.s3.label} at ${ctx.s3.endpoint}`);
+		ctx.sdk = h.sdkFor(ctx.s3);
+		h.addCleanup(async () => ctx.sdk.client.destroy());
+		for (const b of [BUCKET, ...Object.values(DEL_BUCKETS)]) await ctx.sdk.ensureBucket(b);
+		ctx.proxy = await startCountingProxy(ctx.s3.endpoint);
+		h.addCleanup(async () => ctx.proxy.close());
+		if (opts.sections.includes('list')) {
+			log(`seeding ${opts.list} keys under list/ ...`);
+			const t = Date.now();
+			await seedKeys(ctx.sdk, BUCKET, 'list/', opts.list);
+			log(`  ${secs(Date.now() - t)}`);
+		}
+
+		ctx.wfs = workflows({
+			bucket: BUCKET,
+			smallCount: opts.small,
+			listPrefix: 'list/',
+			delBuckets: DEL_BUCKETS,
+			uploadOptions: { ...(opts.partSize ? { partSize: opts.partSize } : {}), ...(opts.queueSize ? { queueSize: opts.queueSize } : {}) },
+			smallOptions: opts.concurrency ? { concurrency: opts.concurrency } : {},
+		});
+		log('preparing the n8n user folder...');
+		const prep = await h.prepareUserFolder(userFolder, { workflows: Object.values(ctx.wfs), credentials: credentials(), s3: ctx.s3, logDir, verbose: opts.verbose });
+		log(`  ${prep.how}`);
+
+		const all = [];
+		const noise = [];
+		for (let run = 0; run < opts.runs; run++) {
+			const res = {};
+			all.push(res);
+			noise.push({ at: 'start', load: os.loadavg()[0], ...otherLoad(ctx) });
+			if (fileSection_ && contenders.some((c) => c === 'ours' || c === 'builtin')) {
+				log(`run ${run + 1}: n8n idle reference (the upload workflow with a 1 KiB file)`);
+				const r = await runN8n(ctx, ['up-ours'], { BENCH_FILE: ctx.tinyFile, BENCH_KEY: 'bench/idle.bin' }, `idle-${run}`);
+				res.idle = r['up-ours'].ok ? { rss: r.wholePeak } : { error: r['up-ours'].error };
+				log(`  idle peak RSS ${(r.wholePeak / MiB).toFixed(0)} MiB${r['up-ours'].ok ? '' : ` (FAILED: ${r['up-ours'].error})`}`);
+			}
+			if (fileSection_) await fileSection(ctx, run, res);
+			await bulkSections(ctx, run, res);
+			noise.push({ at: 'end', load: os.loadavg()[0], ...otherLoad(ctx) });
+		}
+
+		const { table, verdicts } = report(ctx, all);
+		const m = machine();
+		const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+		const partSize = opts.partSize ?? NODE_DEFAULTS.partSize;
+		const queueSize = opts.queueSize ?? NODE_DEFAULTS.queueSize;
+		const busy = noise.filter((n) => n.radosgw > 0 || n.jest > 0);
+		const lines = [
+			`# S3 Storage node benchmark`,
+			'',
+			`- date: ${date}`,
+			`- command: \`${cmdline}\` (${opts.runs === 1 ? '1 run' : `median of ${opts.runs} runs`})`,
+			`- machine: ${m.cores} cores (${m.cpu}), ${m.ram} RAM, ${m.kernel}, Node.js ${m.node}`,
+			`- n8n ${h.n8nVersion()} (execute-batch, filesystem binary mode), ${ctx.s3.label}, ${aws ?? 'no aws CLI'}`,
+			`- upload settings: this node part size ${partSize} MiB × ${queueSize} parts in flight (${opts.partSize || opts.queueSize ? 'given on the command line' : 'its defaults'}); the SDK script uses the same; aws s3 cp its defaults (8 MiB × 10)`,
+			`- small uploads: this node's Concurrency ${opts.concurrency ?? NODE_DEFAULTS.concurrency}; the built-in node runs items one at a time`,
+			`- load average at start/end of each run: ${noise.map((n) => n.load.toFixed(2)).join(' / ')}${busy.length ? `; NOISY: other processes were running (${[...new Set(busy.map((n) => `${n.radosgw} other radosgw, ${n.jest} jest`))].join('; ')})` : ''}`,
+			'',
+			table,
+			'',
+			'Targets (issue 5):',
+			...verdicts.map((v) => `- ${v}`),
+			'',
+			'How: times of n8n nodes are the node\'s `executionTime` from the execution\'s runData (n8n start-up and the',
+			'Read/Write Files node excluded); peak RSS is the largest sum of VmRSS over the n8n process and its children,',
+			'sampled every 100 ms during the node\'s run; "idle" is the peak of a whole n8n run of the upload workflow with',
+			'a 1 KiB file. The SDK script times itself (start-up excluded); aws s3 cp is timed from process start to exit.',
+			'Requests of the delete row are counted by a pass-through proxy in front of the RGW.',
+		];
+		const text = `${lines.join('\n')}\n`;
+		process.stdout.write(`\n${text}`);
+		if (opts.out) {
+			fs.writeFileSync(opts.out, text);
+			log(`saved ${path.relative(process.cwd(), opts.out)}`);
+		}
+		fs.writeFileSync(path.join(runDir, 'raw.json'), JSON.stringify(all, null, 2));
+		return 0;
+	} catch (e) {
+		if (!(e instanceof h.Interrupted)) keepRunDir = true;
+		throw e;
+	}
+}
+
+main()
+	.then(async (code) => {
+		await h.cleanupAll();
+		process.exitCode = code;
+	})
+	.catch(async (e) => {
+		if (!h.isSignalled()) process.stderr.write(`\nbench: ${e instanceof UsageError ? e.message : e.stack || e}\n`);
+		await h.cleanupAll();
+		process.exitCode = e instanceof UsageError ? 2 : 1;
+	});

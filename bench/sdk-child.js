@@ -1,0 +1,66 @@
+'use strict';
+/*
+ * The "plain SDK script" of the benchmark: what a hand-written Node.js program does with the
+ * AWS SDK v3 (the package's own @aws-sdk/client-s3 and @aws-sdk/lib-storage), without n8n.
+ * Started by bench/run.js in its own process so its memory can be measured:
+ *
+ *   node bench/sdk-child.js upload <file> <bucket> <key> <partSizeMiB> <queueSize>
+ *   node bench/sdk-child.js download <bucket> <key> <file>
+ *
+ * Server from the environment: BENCH_S3_ENDPOINT, BENCH_S3_ACCESS_KEY_ID,
+ * BENCH_S3_SECRET_ACCESS_KEY, BENCH_S3_REGION. Prints one JSON line { ms, bytes } where ms is
+ * the time of the transfer itself (from before the first request to the last byte; process
+ * start-up and module loading excluded).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { pipeline } = require('node:stream/promises');
+
+const ROOT = path.resolve(__dirname, '..');
+const need = (m) => require(require.resolve(m, { paths: [ROOT] }));
+const { S3Client, GetObjectCommand } = need('@aws-sdk/client-s3');
+const { Upload } = need('@aws-sdk/lib-storage');
+
+const e = process.env;
+const client = new S3Client({
+	endpoint: e.BENCH_S3_ENDPOINT,
+	region: e.BENCH_S3_REGION || 'us-east-1',
+	forcePathStyle: true,
+	credentials: { accessKeyId: e.BENCH_S3_ACCESS_KEY_ID, secretAccessKey: e.BENCH_S3_SECRET_ACCESS_KEY },
+	// Ceph RGW (and most S3-compatible servers) reject the SDK's default aws-chunked CRC32 trailers
+	requestChecksumCalculation: 'WHEN_REQUIRED',
+	responseChecksumValidation: 'WHEN_REQUIRED',
+});
+
+async function main() {
+	const [cmd, ...a] = process.argv.slice(2);
+	const started = process.hrtime.bigint();
+	let bytes;
+	if (cmd === 'upload') {
+		const [file, Bucket, Key, partSizeMiB, queueSize] = a;
+		bytes = fs.statSync(file).size;
+		const upload = new Upload({
+			client,
+			params: { Bucket, Key, Body: fs.createReadStream(file), ContentLength: bytes, ContentType: 'application/octet-stream' },
+			partSize: Number(partSizeMiB) * 1024 * 1024,
+			queueSize: Number(queueSize),
+			leavePartsOnError: false,
+		});
+		await upload.done();
+	} else if (cmd === 'download') {
+		const [Bucket, Key, file] = a;
+		const res = await client.send(new GetObjectCommand({ Bucket, Key }));
+		await pipeline(res.Body, fs.createWriteStream(file));
+		bytes = fs.statSync(file).size;
+	} else {
+		throw new Error(`unknown command ${cmd}`);
+	}
+	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	process.stdout.write(`${JSON.stringify({ ms, bytes })}\n`);
+	client.destroy();
+}
+
+main().catch((err) => {
+	process.stderr.write(`${err.stack || err}\n`);
+	process.exit(1);
+});
