@@ -5,7 +5,7 @@
  * (shared with test/secrets.test.ts).
  */
 import type { INode } from 'n8n-workflow';
-import { Readable } from 'stream';
+import { PassThrough, Readable } from 'stream';
 import { lengthChecked, streamToBuffer } from '../nodes/S3Storage/helpers/binary';
 import { toNodeError } from '../nodes/S3Storage/transport/errors';
 import { FaultProxy } from './helpers/faultProxy';
@@ -90,6 +90,17 @@ describe('the download length check (helpers/binary.ts lengthChecked)', () => {
 		await expect(streamToBuffer(lengthChecked(body('hello world!'), 11))).rejects.toThrow(/received 12 of 11 bytes/);
 		expect((await streamToBuffer(lengthChecked(body('hello', ' world'), 11))).toString()).toBe('hello world');
 		expect((await streamToBuffer(lengthChecked(body('any'), undefined))).toString()).toBe('any');
+	});
+
+	it('keeps an error that happens while nobody reads yet for the reader, instead of throwing it (n8n\'s binary store creates the file before it reads)', async () => {
+		for (const expected of [10, undefined]) {
+			const source = new PassThrough();
+			const checked = lengthChecked(source, expected);
+			source.write('12345');
+			source.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+			await new Promise((resolve) => setTimeout(resolve, 20)); // the gap (an awaited mkdir)
+			await expect(streamToBuffer(checked)).rejects.toThrow('aborted');
+		}
 	});
 
 	it('passes on an error of the source stream', async () => {

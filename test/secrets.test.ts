@@ -82,8 +82,8 @@ describe(`bad-input cases with recognisable secrets (${badInputCases.length})`, 
 		await runBadInputCase(caseEnv, c);
 	});
 
-	it('deleteMany with 2,500 keys', async () => {
-		await deleteManyAtScale(caseEnv);
+	it('deleteMany with 2,500 keys (250 of them stored: the same three requests; storing all 2,500 again would only slow the suite)', async () => {
+		await deleteManyAtScale(caseEnv, { existing: 250 });
 	});
 });
 

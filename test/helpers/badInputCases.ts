@@ -707,12 +707,17 @@ export async function putMany(bucket: string, prefix: string, count: number): Pr
 }
 
 /**
- * deleteMany with 2,500 keys (plus 20 that never existed): three DeleteObjects requests, every
- * key reported deleted, the server empty under the prefix, and a neighbour left alone.
+ * deleteMany with 2,520 keys, of which `existing` (default all 2,500) exist and 20 never did:
+ * three DeleteObjects requests, every key reported deleted, the server empty under the prefix,
+ * and a neighbour left alone.
  */
-export async function deleteManyAtScale(env: Pick<CaseEnv, 'bucket' | 'credentials' | 'recorder'>): Promise<void> {
+export async function deleteManyAtScale(
+	env: Pick<CaseEnv, 'bucket' | 'credentials' | 'recorder'>,
+	{ existing = 2500 }: { existing?: number } = {},
+): Promise<void> {
 	const prefix = `bulk-${Date.now().toString(36)}/`;
-	const keys = await putMany(env.bucket, prefix, 2500);
+	const created = await putMany(env.bucket, prefix, existing);
+	const keys = [...created, ...Array.from({ length: 2500 - existing }, (_, i) => `${prefix}${String(existing + i).padStart(5, '0')}.txt`)];
 	await putObject(env.bucket, `${prefix.slice(0, -1)}-neighbour.txt`, 'stay');
 	const ghosts = Array.from({ length: 20 }, (_, i) => `${prefix}ghost-${i}.txt`);
 	const inv = await invoke(

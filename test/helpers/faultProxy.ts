@@ -312,7 +312,9 @@ export class FaultProxy {
 		});
 		req.on('error', () => upstream.destroy());
 
+		res.on('error', () => socket.destroy());
 		upstream.on('response', (up) => {
+			up.on('error', () => socket.destroy()); // e.g. "aborted" when a cut destroys it
 			entry.status = up.statusCode;
 			const outHeaders: http.OutgoingHttpHeaders = {};
 			for (const [name, value] of Object.entries(up.headers)) {

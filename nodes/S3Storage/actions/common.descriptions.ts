@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 export function bucketLocator(
 	name = 'bucketName',
 	displayName = 'Bucket Name',
-	description = 'The bucket to work in',
+	description = 'The name of the bucket, e.g. my-bucket (pick it from the list or type it)',
 ): INodeProperties {
 	return {
 		displayName,

@@ -88,46 +88,31 @@ export function decodeBase64(ctx: IExecuteFunctions, text: string, itemIndex: nu
 	return Buffer.from(stripped, stripped.includes('-') || stripped.includes('_') ? 'base64url' : 'base64');
 }
 
-/** Size of the chunks {@link lengthChecked} passes on (fewer, larger writes into n8n's binary store). */
-export const DOWNLOAD_CHUNK = 1024 * 1024;
 /** Bytes {@link lengthChecked} buffers ahead while the consumer writes (keeps the socket reading). */
 export const DOWNLOAD_READ_AHEAD = 8 * 1024 * 1024;
 
 /**
  * Passes a stream through and fails it at its end if the number of bytes differs from
  * `expected` (the response's Content-Length), so a connection cut mid-body never yields a
- * truncated file downstream. Small network chunks are joined into chunks of `chunkSize`
- * (default 1 MiB), and up to `readAhead` bytes (default 8 MiB) are buffered, so the socket
- * keeps reading while n8n's binary store writes the previous chunk (n8n's filesystem store
- * writes one chunk at a time). Memory stays ≈ readAhead + chunkSize whatever the object's size.
+ * truncated file downstream. Up to `readAhead` bytes (default 8 MiB) are buffered, so the
+ * socket keeps reading while n8n's binary store writes (its filesystem store writes one chunk
+ * at a time). Chunks are passed on as they came, never copied: in n8n's large heap every
+ * extra MiB allocated costs garbage collection. Memory stays ≈ readAhead whatever the size.
  */
 export function lengthChecked(
 	source: Readable,
 	expected: number | undefined,
-	{ chunkSize = DOWNLOAD_CHUNK, readAhead = DOWNLOAD_READ_AHEAD }: { chunkSize?: number; readAhead?: number } = {},
+	{ readAhead = DOWNLOAD_READ_AHEAD }: { readAhead?: number } = {},
 ): Readable {
 	let seen = 0;
-	let pending: Buffer[] = [];
-	let pendingBytes = 0;
-	const release = (stream: Transform) => {
-		if (!pendingBytes) return;
-		stream.push(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes));
-		pending = [];
-		pendingBytes = 0;
-	};
 	const check = new Transform({
 		readableHighWaterMark: readAhead,
-		writableHighWaterMark: chunkSize,
 		transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
 			seen += chunk.length;
-			pending.push(chunk);
-			pendingBytes += chunk.length;
-			if (pendingBytes >= chunkSize) release(this);
-			cb();
+			cb(null, chunk);
 		},
 		flush(cb: TransformCallback) {
 			if (expected !== undefined && seen !== expected) {
-				pending = [];
 				cb(
 					Object.assign(
 						new Error(
@@ -136,13 +121,14 @@ export function lengthChecked(
 						{ code: 'ECONNRESET' },
 					),
 				);
-				return;
-			}
-			release(this);
-			cb();
+			} else cb();
 		},
 	});
 	source.on('error', (err) => check.destroy(err));
+	// n8n's binary store awaits (creates the folder) before it reads the stream: an error in that
+	// gap must not be an unhandled 'error' event (it would crash the process). The error stays on
+	// the destroyed stream, and whoever reads it later gets it.
+	check.on('error', () => undefined);
 	return source.pipe(check);
 }
 

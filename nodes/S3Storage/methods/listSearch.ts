@@ -18,7 +18,8 @@ export async function searchBuckets(
 ): Promise<INodeListSearchResult> {
 	const s3 = await client(this);
 	try {
-		const out = await s3.send(new ListBucketsCommand({ ContinuationToken: paginationToken || undefined }));
+		// pages of 1000 buckets (MaxBuckets); servers that do not page ignore it and answer them all
+		const out = await s3.send(new ListBucketsCommand({ MaxBuckets: 1000, ContinuationToken: paginationToken || undefined }));
 		const needle = (filter ?? '').toLowerCase();
 		const results = (out.Buckets ?? [])
 			.map((b) => b.Name ?? '')
