@@ -16,81 +16,137 @@ type Provider =
 const onlyFor = (providers: Provider[]) => ({ show: { provider: providers } });
 
 /**
- * Region fields: one per group of providers, so that each preset has its own default
- * (n8n stores the one that is shown under the shared name `region`).
+ * Region fields: one per group of providers, each with its own hint. All default to empty, and
+ * an empty region means the provider's usual one (transport/client.ts: `auto` for R2, `nyc3` for
+ * Spaces, `us-west-004` for B2, `europe-1` for UpCloud, `us-east-1` otherwise). n8n's credential
+ * form keeps a field's value when the provider changes and takes the first definition's default,
+ * so a per-provider default would follow the user from AWS to, say, Spaces and derive the wrong
+ * endpoint; an empty value cannot.
  */
 const regionFields: INodeProperties[] = [
 	{
 		displayName: 'Region',
 		name: 'region',
 		type: 'string',
-		default: 'us-east-1',
+		default: '',
 		placeholder: 'us-east-1',
-		description: 'The AWS region of your buckets, e.g. eu-west-1',
+		description: 'The AWS region of your buckets, e.g. eu-west-1. Empty means us-east-1.',
 		displayOptions: onlyFor(['aws']),
 	},
 	{
 		displayName: 'Region',
 		name: 'region',
 		type: 'string',
-		default: 'auto',
-		description: 'Cloudflare R2 signs with the region "auto"; keep it unless you use a jurisdiction-specific set-up',
+		default: '',
+		placeholder: 'auto',
+		description: 'Cloudflare R2 signs with the region "auto": leave it empty (or type auto)',
 		displayOptions: onlyFor(['cloudflareR2']),
 	},
 	{
 		displayName: 'Region',
 		name: 'region',
 		type: 'string',
-		default: 'us-east-1',
+		default: '',
+		placeholder: 'us-east-1',
 		description:
-			'The region the server signs with (MinIO, Ceph RGW and most self-hosted servers accept us-east-1 unless configured otherwise)',
+			'The region the server signs with. Empty means us-east-1, which MinIO, Ceph RGW and most self-hosted servers accept unless configured otherwise (Garage: its s3_region, e.g. garage).',
 		displayOptions: onlyFor(['minio', 'other']),
 	},
 	{
 		displayName: 'Region',
 		name: 'region',
 		type: 'string',
-		default: 'us-east-1',
+		default: '',
 		placeholder: 'us-east-1',
-		description: 'The Wasabi region, e.g. us-east-1, eu-central-1, ap-northeast-1. The endpoint is derived from it.',
+		description: 'The Wasabi region, e.g. us-east-1, eu-central-1, ap-northeast-1 (empty means us-east-1). The endpoint is derived from it.',
 		displayOptions: onlyFor(['wasabi']),
 	},
 	{
 		displayName: 'Region',
 		name: 'region',
 		type: 'string',
-		default: 'nyc3',
+		default: '',
 		placeholder: 'nyc3',
-		description: 'The Spaces datacenter, e.g. nyc3, ams3, sgp1, fra1. The endpoint is derived from it.',
+		description: 'The Spaces datacenter, e.g. nyc3, ams3, sgp1, fra1 (empty means nyc3). The endpoint is derived from it.',
 		displayOptions: onlyFor(['digitalOceanSpaces']),
 	},
 	{
 		displayName: 'Region',
 		name: 'region',
 		type: 'string',
-		default: 'us-west-004',
+		default: '',
 		placeholder: 'us-west-004',
 		description:
-			'The B2 region shown in your bucket details (the part after "s3." in its S3 endpoint), e.g. us-west-004, eu-central-003',
+			'The B2 region shown in your bucket details (the part after "s3." in its S3 endpoint), e.g. us-west-004, eu-central-003 (empty means us-west-004)',
 		displayOptions: onlyFor(['backblazeB2']),
 	},
 	{
 		displayName: 'Region',
 		name: 'region',
 		type: 'string',
-		default: 'europe-1',
-		description: 'The region of your UpCloud Managed Object Storage instance, e.g. europe-1',
+		default: '',
+		placeholder: 'europe-1',
+		description: 'The region of your UpCloud Managed Object Storage instance, e.g. europe-1 (empty means europe-1)',
 		displayOptions: onlyFor(['upcloud']),
 	},
 	{
 		displayName: 'Region',
 		name: 'region',
 		type: 'string',
-		default: 'us-east-1',
-		description: 'The DreamObjects cluster, e.g. us-east-1. The endpoint is derived from it.',
+		default: '',
+		placeholder: 'us-east-1',
+		description: 'The DreamObjects cluster, e.g. us-east-1 (empty means us-east-1). The endpoint is derived from it.',
 		displayOptions: onlyFor(['dreamObjects']),
 	},
 ];
+
+/** Where each provider's keys come from and what else it needs: shown under the provider. */
+const providerNotices: INodeProperties[] = (
+	[
+		[
+			'aws',
+			'Keys: AWS console → IAM → Users → your user → Security credentials → Create access key. The user needs s3:ListAllMyBuckets for the bucket list and the connection test, plus the S3 actions your workflows use. Region: the region of your buckets.',
+		],
+		[
+			'cloudflareR2',
+			'Keys: Cloudflare dashboard → R2 → Manage API tokens → Create API token (Object Read & Write for objects; Admin Read & Write to list and create buckets), then copy its Access Key ID and Secret Access Key. Endpoint: https://ACCOUNT_ID.r2.cloudflarestorage.com ("S3 API" on the R2 overview). Region: auto.',
+		],
+		[
+			'minio',
+			'Keys: MinIO Console → Access Keys → Create access key. Endpoint: the S3 API address with its port, e.g. http://minio:9000 (not the Console port, usually 9001). Keep Force Path Style on.',
+		],
+		[
+			'wasabi',
+			'Keys: Wasabi console → Access Keys → Create new access key. Give the region of your buckets; the endpoint https://s3.REGION.wasabisys.com follows from it.',
+		],
+		[
+			'digitalOceanSpaces',
+			'Keys: DigitalOcean control panel → API → Spaces Keys → Generate New Key. Give the datacenter of your Space as the region (nyc3, ams3, ...); the endpoint https://REGION.digitaloceanspaces.com follows from it.',
+		],
+		[
+			'backblazeB2',
+			'Keys: Backblaze → Application Keys → Add a New Application Key: its keyID is the Access Key ID and its applicationKey (shown once) the Secret Access Key. The master application key does not work with the S3 API. Region: from the bucket\'s endpoint s3.REGION.backblazeb2.com.',
+		],
+		[
+			'upcloud',
+			'Keys: UpCloud control panel → Object Storage → your instance → Users → add a user and create an access key for it. Endpoint: the instance\'s public S3 endpoint, shown on the same page.',
+		],
+		[
+			'dreamObjects',
+			'Keys: DreamHost panel → Cloud Services → DreamObjects → your user\'s keys. Region: the cluster (e.g. us-east-1); the endpoint https://objects-REGION.dream.io follows from it.',
+		],
+		[
+			'other',
+			'For any server that speaks the S3 API (Ceph RGW, Garage, SeaweedFS, Google Cloud Storage interoperability, ...): its S3 endpoint URL, an access key pair, the region it signs with (us-east-1 for most), and usually Force Path Style on.',
+		],
+	] as Array<[Provider, string]>
+).map(([provider, text]) => ({
+	displayName: text,
+	name: `${provider}Notice`,
+	type: 'notice',
+	default: '',
+	displayOptions: onlyFor([provider]),
+}));
 
 /** Endpoint fields: required where no pattern exists, optional (derived from the region) elsewhere. */
 const endpointFields: INodeProperties[] = [
@@ -211,14 +267,14 @@ export class S3StorageApi implements ICredentialType {
 				{ name: 'Wasabi', value: 'wasabi' },
 			],
 		},
+		...providerNotices,
 		{
 			displayName: 'Access Key ID',
 			name: 'accessKeyId',
 			type: 'string',
 			default: '',
 			required: true,
-			description:
-				'AWS: IAM → Users → Security credentials. R2: R2 → Manage API tokens. B2: Application Keys (the keyID). Spaces: API → Spaces Keys.',
+			description: 'The access key ID of the key pair (Backblaze B2: the keyID of an application key)',
 		},
 		{
 			displayName: 'Secret Access Key',
@@ -234,7 +290,8 @@ export class S3StorageApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Only for temporary credentials (AWS STS)',
+			description: 'Only for temporary credentials (AWS STS, R2 temporary credentials, Wasabi STS, a MinIO or Ceph STS endpoint)',
+			displayOptions: onlyFor(['aws', 'cloudflareR2', 'wasabi', 'minio', 'upcloud', 'other']),
 		},
 		...regionFields,
 		...endpointFields,
@@ -246,6 +303,7 @@ export class S3StorageApi implements ICredentialType {
 			default: false,
 			description:
 				'Whether to connect even if the TLS certificate cannot be verified (self-signed certificates on a private server)',
+			displayOptions: onlyFor(['minio', 'other']),
 		},
 	];
 }

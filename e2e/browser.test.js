@@ -13,7 +13,8 @@
  *   5. executes the whole workflow and checks the summary it uploaded,
  *   6. runs the backup example from its Schedule Trigger (reads a real folder on disk),
  *   7. posts a file to the published webhook example, gets a presigned URL back and fetches it,
- *   8. opens the credential and checks what the provider preset shows.
+ *   8. starts a new S3 Storage API credential, picks Cloudflare R2 and checks what the preset
+ *      shows (its hint, region placeholder auto, no Ignore SSL Issues field); not saved.
  * Screenshots go to docs/ (editor-workflow.png, bucket-picker.png, node-output.png,
  * credential.png, webhook-execution.png); the README shows them.
  *
@@ -200,20 +201,31 @@ test('webhook example: POST a file, get a presigned URL back, download the file 
 	assert.equal(await file.text(), content, 'the presigned URL returns the posted file');
 	// the execution in the editor
 	await page.goto(`${ed.url}/workflow/${WEBHOOK_WORKFLOW_ID}/executions`);
-	await canvasNode('Respond with the link').waitFor();
+	const preview = page.frameLocator('[data-test-id="workflow-preview-iframe"]');
+	await preview.locator('[data-test-id="canvas-node"][data-node-name="Respond with the link"]').waitFor();
 	await page.waitForTimeout(800);
 	await shot('webhook-execution.png');
 });
 
-test('credential: the provider preset shows its fields and hints', { timeout: STEP_MS }, async () => {
-	await page.goto(`${ed.url}/home/credentials`);
-	await page.getByText('S3 Storage account').first().click();
+test('credential: the provider preset shows only its fields, with hints (Cloudflare R2)', { timeout: STEP_MS }, async () => {
+	await page.goto(`${ed.url}/home/credentials/create`);
+	await page.locator('[data-test-id="new-credential-type-select"]').click();
+	await page.keyboard.type('S3 Storage');
+	await page.locator('[data-test-id="new-credential-type-select-option"]').filter({ hasText: 'S3 Storage API' }).first().click();
+	await page.locator('[data-test-id="new-credential-type-button"]').click();
 	const modal = page.locator('[data-test-id="editCredential-modal"]');
-	await modal.waitFor();
-	await modal.getByText('Endpoint', { exact: true }).first().waitFor();
-	const text = await modal.innerText();
-	for (const label of ['Provider', 'Access Key ID', 'Secret Access Key', 'Region', 'Endpoint', 'Force Path Style']) assert.ok(text.includes(label), `"${label}" shown for provider Other`);
-	await page.waitForTimeout(300);
+	const field = (name) => modal.locator(`[data-test-id="parameter-input-${name}"]`);
+	await field('provider').click();
+	await page.locator('.el-select-dropdown__item, [role="option"]').filter({ hasText: 'Cloudflare R2' }).first().click();
+	await modal.getByText('Manage API tokens').waitFor();
+	assert.equal(await field('region').locator('input').inputValue(), '', 'region left empty (R2 signs with auto)');
+	assert.equal(await field('region').locator('input').getAttribute('placeholder'), 'auto');
+	assert.match((await field('endpoint').locator('input').getAttribute('placeholder')) ?? '', /r2\.cloudflarestorage\.com/);
+	assert.equal(await field('ignoreSslIssues').count(), 0, 'no Ignore SSL Issues field for R2');
+	await page.mouse.move(5, 5);
+	await page.waitForTimeout(600);
 	await shot('credential.png');
-	await page.keyboard.press('Escape');
+	// close without saving
+	await modal.locator('.el-dialog__headerbtn').first().click();
+	await page.getByRole('button', { name: 'Close', exact: true }).click().catch(() => {});
 });

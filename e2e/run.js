@@ -15,7 +15,8 @@
  *        external  an existing server: S3_TEST_ENDPOINT, S3_TEST_ACCESS_KEY_ID,
  *                  S3_TEST_SECRET_ACCESS_KEY, S3_TEST_REGION (us-east-1), S3_TEST_FORCE_PATH_STYLE (true);
  *                  bucket E2E_BUCKET (default n8n-demo; created when missing). Writes under
- *                  shared/, gallery/, incoming/, processed/, archive/, tmp-batch/ in that bucket.
+ *                  shared/, gallery/, incoming/, processed/, archive/, tmp-batch/, uploads/,
+ *                  backups/, sales/, reports/, user-uploads/ in that bucket.
  *   --only=a,b        run only these examples (file names, with or without .json)
  *   --examples=DIR    run the workflows in DIR instead of examples/ (unknown files: must run without error)
  *   --fresh           do not use the cached n8n database (env E2E_FRESH=1)
@@ -420,11 +421,15 @@ SPECS['handle-missing-object.json'] = async (x, c, env, say) => {
 // ------------------------------------------------ examples added with issue 4 (editor, browser)
 /** Items of every run of a node's first output (loops run a node once per round). */
 const allRuns = (x, node) => (x.runData[node] ?? []).map((r) => (r.data?.main?.[0] ?? []).map((i) => i.json));
+/** Whether node a's first run started before node b's (n8n's v1 order: branches top to bottom). */
+const ranBefore = (x, a, b) => (x.runData[a]?.[0]?.startTime ?? Infinity) <= (x.runData[b]?.[0]?.startTime ?? -Infinity);
 /** The dates `$now.toFormat('yyyy-MM-dd')` can have given during the run (n8n runs with GENERIC_TIMEZONE=UTC). */
 const runDates = (x) => [...new Set([x.startedAt, x.stoppedAt].map((t) => new Date(t).toISOString().slice(0, 10)))];
 
 /** Manual-run path of the webhook example: the sample file goes through the same chain a POST does. */
 SPECS['webhook-upload-presigned-url.json'] = async (x, c, env, say) => {
+	say(bucketStep(x, c, env));
+	c.ok(ranBefore(x, 'Bucket exists?', 'Upload file'), 'the bucket branch (top) ran before the upload branch');
 	c.eq([x.runs('Receive file'), x.runs('Sample file')], [0, 1], 'started from the Manual Trigger: Sample file ran, the Webhook did not');
 	const file = x.items('Sample file')[0]?.binary?.file;
 	const bytes = file ? Buffer.from(file.data, 'base64') : undefined;
@@ -444,6 +449,9 @@ SPECS['webhook-upload-presigned-url.json'] = async (x, c, env, say) => {
 
 /** Manual-run path of the scheduled backup: three sample files under backups/<date>/ plus a manifest. */
 SPECS['backup-folder-on-schedule.json'] = async (x, c, env, say) => {
+	say(bucketStep(x, c, env));
+	c.ok(ranBefore(x, 'Bucket exists?', 'Upload to dated folder'), 'the bucket branch (top) ran before the upload branch');
+	c.eq(x.runs('Bucket exists?'), 1, 'Bucket exists? ran once (Execute Once)');
 	c.eq([x.runs('Every night at 02:00'), x.runs('Read files in folder'), x.runs('Sample files')], [0, 0, 1], 'started from the Manual Trigger: Sample files ran, the schedule branch did not');
 	const samples = x.items('Sample files').map((i) => ({ name: i.binary?.data?.fileName, bytes: Buffer.from(i.binary?.data?.data ?? '', 'base64'), mimeType: i.binary?.data?.mimeType }));
 	c.eq(samples.map((s) => s.name), ['notes.txt', 'contacts.csv', 'settings.json'], 'Sample files: three files');

@@ -122,11 +122,15 @@ async function waitForN8n(baseUrl, proc, timeoutMs) {
 		if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
 			throw new Error(`n8n exited (code ${proc.child.exitCode ?? proc.child.signalCode}) before it was ready:\n${tail(proc.output(), 30)}`);
 		}
-		try {
-			const res = await fetch(`${baseUrl}/rest/settings`, { signal: AbortSignal.timeout(3000) });
-			if (res.ok) return;
-		} catch {
-			// not listening yet
+		// the REST routes are registered one after the other while the server already answers:
+		// n8n prints this line when it has finished starting (workflows activated too)
+		if (/Editor is now accessible via/.test(proc.output())) {
+			try {
+				const res = await fetch(`${baseUrl}/rest/settings`, { signal: AbortSignal.timeout(3000) });
+				if (res.ok) return;
+			} catch {
+				// not listening yet
+			}
 		}
 		h.bailIfInterrupted();
 		await new Promise((r) => setTimeout(r, 300));
@@ -199,7 +203,7 @@ async function startEditor(opts = {}) {
 		N8N_EDITOR_BASE_URL: url,
 		WEBHOOK_URL: `${url}/`,
 		N8N_RESTRICT_FILE_ACCESS_TO: FILES_DIR,
-		N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL || (opts.verbose ? 'info' : 'warn'),
+		N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL || 'info', // waitForN8n reads its "Editor is now accessible" line
 		N8N_HIRING_BANNER_ENABLED: 'false',
 	});
 	say(`starting n8n ${h.n8nVersion()} on ${url}...`);
@@ -214,7 +218,7 @@ async function startEditor(opts = {}) {
 	say(`  n8n is up (${secs(Date.now() - started)} since start)`);
 
 	const api = restClient(url);
-	// /rest/settings answers before every controller is registered: retry while the route is missing
+	// (in case a route is still missing: retry on 404)
 	for (let tries = 0; ; tries++) {
 		try {
 			await api('POST', '/rest/owner/setup', OWNER);

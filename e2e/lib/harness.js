@@ -519,7 +519,9 @@ async function n8n(args, { userFolder, s3, logName, logDir, opts = {}, timeoutMs
 	const brokerPort = await freePort();
 	const logFile = path.join(logDir, `n8n-${logName}.log`);
 	const started = Date.now();
-	const r = await runCommand(process.execPath, [N8N_BIN, ...args], {
+	// E2E_N8N_NODE_ARGS: extra Node.js flags for n8n (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
+	const nodeArgs = (process.env.E2E_N8N_NODE_ARGS || '').split(/\s+/).filter(Boolean);
+	const r = await runCommand(process.execPath, [...nodeArgs, N8N_BIN, ...args], {
 		env: n8nEnv(userFolder, s3, brokerPort, extraEnv),
 		cwd: userFolder,
 		logFile,
