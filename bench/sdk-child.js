@@ -4,8 +4,9 @@
  * AWS SDK v3 (the package's own @aws-sdk/client-s3 and @aws-sdk/lib-storage), without n8n.
  * Started by bench/run.js in its own process so its memory can be measured:
  *
- *   node bench/sdk-child.js upload <file> <bucket> <key> <partSizeMiB> <queueSize>
+ *   node bench/sdk-child.js upload <file> <bucket> <key> <partSizeMiB> <queueSize>   (0: lib-storage's default)
  *   node bench/sdk-child.js download <bucket> <key> <file>
+ *   node bench/sdk-child.js list <bucket> <prefix>      (paginateListObjectsV2; "bytes" = keys listed)
  *
  * Server from the environment: BENCH_S3_ENDPOINT, BENCH_S3_ACCESS_KEY_ID,
  * BENCH_S3_SECRET_ACCESS_KEY, BENCH_S3_REGION. Prints one JSON line { ms, bytes } where ms is
@@ -18,7 +19,7 @@ const { pipeline } = require('node:stream/promises');
 
 const ROOT = path.resolve(__dirname, '..');
 const need = (m) => require(require.resolve(m, { paths: [ROOT] }));
-const { S3Client, GetObjectCommand } = need('@aws-sdk/client-s3');
+const { S3Client, GetObjectCommand, paginateListObjectsV2 } = need('@aws-sdk/client-s3');
 const { Upload } = need('@aws-sdk/lib-storage');
 
 const e = process.env;
@@ -42,8 +43,9 @@ async function main() {
 		const upload = new Upload({
 			client,
 			params: { Bucket, Key, Body: fs.createReadStream(file), ContentLength: bytes, ContentType: 'application/octet-stream' },
-			partSize: Number(partSizeMiB) * 1024 * 1024,
-			queueSize: Number(queueSize),
+			// 0 = lib-storage's defaults (5 MiB parts, 4 in flight), as a plain script has them
+			...(Number(partSizeMiB) > 0 ? { partSize: Number(partSizeMiB) * 1024 * 1024 } : {}),
+			...(Number(queueSize) > 0 ? { queueSize: Number(queueSize) } : {}),
 			leavePartsOnError: false,
 		});
 		await upload.done();
@@ -52,6 +54,11 @@ async function main() {
 		const res = await client.send(new GetObjectCommand({ Bucket, Key }));
 		await pipeline(res.Body, fs.createWriteStream(file));
 		bytes = fs.statSync(file).size;
+	} else if (cmd === 'list') {
+		const [Bucket, Prefix] = a;
+		const keys = [];
+		for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket, Prefix })) for (const o of page.Contents ?? []) keys.push(o);
+		bytes = keys.length;
 	} else {
 		throw new Error(`unknown command ${cmd}`);
 	}

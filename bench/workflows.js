@@ -4,7 +4,7 @@
  * e2e/lib/harness.js). Everything that changes between runs comes from the environment of the
  * n8n process ({{ $env.BENCH_* }}), so the database does not depend on ports, keys or sizes:
  *   E2E_S3_ENDPOINT / BENCH_COUNT_ENDPOINT   the RGW / the request-counting proxy in front of it
- *   BENCH_FILE     file the upload workflows read (Read/Write Files from Disk, streamed)
+ *   (the upload workflows' input file is hard-linked into n8n's binary store: STORED_INPUT_ID)
  *   BENCH_KEY      key the upload workflows write and the download workflows read
  */
 
@@ -80,11 +80,26 @@ const builtinNode = (name, parameters, cred = CRED.builtin) => ({
 	parameters,
 	credentials: { s3: cred },
 });
+/**
+ * The upload workflows' input: a file already in n8n's filesystem binary store, as if an earlier
+ * node or execution had put it there. bench/run.js hard-links the generated file to
+ * STORED_INPUT_ID (and writes its .metadata) before each run, so no node of the measured n8n
+ * process streams the GiB-sized file before the upload (the Read/Write Files node would: its
+ * leftover garbage, 70-90 MiB at 1 GiB, would count against the upload node's memory).
+ */
+const STORED_INPUT_ID = 'workflows/bench/executions/temp/binary_data/bench-input';
 const readFileNode = {
-	name: 'Read file',
-	type: 'n8n-nodes-base.readWriteFile',
-	typeVersion: 1.1,
-	parameters: { operation: 'read', fileSelector: '={{ $env.BENCH_FILE }}', options: { mimeType: 'application/octet-stream' } },
+	name: 'Stored file',
+	type: 'n8n-nodes-base.code',
+	typeVersion: 2,
+	parameters: {
+		jsCode: [
+			'return [{',
+			'  json: { name: "big.bin" },',
+			`  binary: { data: { id: 'filesystem-v2:${STORED_INPUT_ID}', data: 'filesystem-v2', mimeType: 'application/octet-stream', fileName: 'big.bin', fileExtension: 'bin', fileType: undefined } },`,
+			'}];',
+		].join('\n'),
+	},
 };
 
 /**
@@ -203,4 +218,4 @@ function workflows(cfg) {
 	};
 }
 
-module.exports = { credentials, workflows, CRED };
+module.exports = { credentials, workflows, CRED, STORED_INPUT_ID };

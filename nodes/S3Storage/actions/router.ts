@@ -6,6 +6,7 @@ import {
 } from 'n8n-workflow';
 import { createS3Client, CredentialConfigError, resolveConnection, type ClientOptions, type S3StorageCredentials } from '../transport/client';
 import { redact, s3ErrorCode, s3HttpStatus, toNodeError } from '../transport/errors';
+import { DEFAULT_CONCURRENCY } from './common.descriptions';
 import { operations } from './operations';
 import type { OperationContext } from './types';
 
@@ -78,7 +79,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		throw new NodeOperationError(this.getNode(), error as Error);
 	}
-	const concurrency = Math.max(1, Math.floor(Number(first.concurrency ?? 8)) || 1);
+	const concurrency = Math.max(1, Math.floor(Number(first.concurrency ?? DEFAULT_CONCURRENCY)) || 1);
 	const abortSignal = this.getExecutionCancelSignal?.();
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const continueOnFail = this.continueOnFail();

@@ -89,7 +89,7 @@ export function decodeBase64(ctx: IExecuteFunctions, text: string, itemIndex: nu
 }
 
 /** Bytes {@link lengthChecked} buffers ahead while the consumer writes (keeps the socket reading). */
-export const DOWNLOAD_READ_AHEAD = 8 * 1024 * 1024;
+export const DOWNLOAD_READ_AHEAD = 2 * 1024 * 1024;
 
 /**
  * Passes a stream through and fails it at its end if the number of bytes differs from

@@ -12,6 +12,8 @@ export interface ListPage {
  * caller can stop early or act on each page without holding the whole listing.
  * `maxItems` bounds the objects + common prefixes requested in total (undefined = all);
  * `pageSize` is the MaxKeys of each request (1–1000).
+ * The request for the next page is sent before a page is handed over, so the caller's work on
+ * a page overlaps the next round trip (at most one request ahead; none past `maxItems`).
  */
 export async function* listPages(
 	client: S3Client,
@@ -26,12 +28,10 @@ export async function* listPages(
 		abortSignal?: AbortSignal;
 	},
 ): AsyncGenerator<ListPage> {
-	let token = params.continuationToken || undefined;
 	let remaining = params.maxItems ?? Infinity;
 	const pageSize = Math.min(1000, Math.max(1, params.pageSize ?? 1000));
-	let first = true;
-	while (remaining > 0) {
-		const out = await client.send(
+	const request = (token: string | undefined, first: boolean) => {
+		const sent = client.send(
 			new ListObjectsV2Command({
 				Bucket: params.bucket,
 				Prefix: params.prefix || undefined,
@@ -42,12 +42,25 @@ export async function* listPages(
 			}),
 			{ abortSignal: params.abortSignal },
 		);
-		first = false;
-		const contents = out.Contents ?? [];
-		const commonPrefixes = (out.CommonPrefixes ?? []).map((p) => p.Prefix ?? '').filter((p) => p !== '');
-		remaining -= contents.length + commonPrefixes.length;
-		token = out.IsTruncated ? out.NextContinuationToken : undefined;
-		yield { contents, commonPrefixes, nextContinuationToken: token };
-		if (!token) return;
+		// handled here so that a failure while the caller works on a page is not an unhandled
+		// rejection (which would end the process); the await below still throws it
+		sent.catch(() => undefined);
+		return sent;
+	};
+	let pending: Promise<ListObjectsV2CommandOutput> | undefined = request(params.continuationToken || undefined, true);
+	try {
+		while (pending) {
+			const out = await pending;
+			pending = undefined;
+			const contents = out.Contents ?? [];
+			const commonPrefixes = (out.CommonPrefixes ?? []).map((p) => p.Prefix ?? '').filter((p) => p !== '');
+			remaining -= contents.length + commonPrefixes.length;
+			const token = out.IsTruncated ? out.NextContinuationToken : undefined;
+			if (token && remaining > 0) pending = request(token, false);
+			yield { contents, commonPrefixes, nextContinuationToken: token };
+		}
+	} finally {
+		// the caller stopped early: a request sent ahead is left to finish (its failure is handled)
+		pending = undefined;
 	}
 }

@@ -108,6 +108,29 @@ export function resolveConnection(credentials: S3StorageCredentials): ResolvedCo
 }
 
 /**
+ * Runs `send` (a client.send() without per-call options, so the client's middleware cache
+ * applies) but stops waiting when `signal` aborts: the request itself ends when the caller destroys the
+ * client. Use it for requests that are many and short; pass `{ abortSignal }` to send() for
+ * long ones.
+ */
+export async function sendCancellable<O>(send: () => Promise<O>, signal?: AbortSignal): Promise<O> {
+	if (signal?.aborted) throw Object.assign(new Error('The execution was cancelled'), { name: 'AbortError' });
+	const sent = send();
+	if (!signal) return await sent;
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<never>((_, reject) => {
+		onAbort = () => reject(Object.assign(new Error('The execution was cancelled'), { name: 'AbortError' }));
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		return await Promise.race([sent, aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort!);
+		sent.catch(() => undefined);
+	}
+}
+
+/**
  * Builds the S3 client for one node execution; the caller reuses it for every item.
  * Keep-alive sockets are pooled (`maxSockets`, default 50). On a custom endpoint the SDK's
  * default request checksums (CRC32 with aws-chunked trailers, SDK ≥ 3.729) are turned down to
@@ -133,6 +156,9 @@ export function createS3Client(
 		},
 		maxAttempts: options.maxAttempts ?? 3,
 		retryMode: options.retryMode ?? 'standard',
+		// Reuse the resolved middleware of a command class for sends without per-call options
+		// (bulk uploads, lib-storage parts): resolving it costs ≈ 0.4 ms of CPU per request.
+		cacheMiddleware: true,
 		// The SDK follows a bucket's region on a 301 for AWS only; keep it predictable elsewhere.
 		followRegionRedirects: !connection.endpoint,
 		requestHandler: {

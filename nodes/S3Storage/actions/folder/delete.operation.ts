@@ -26,7 +26,7 @@ export const description: INodeProperties[] = [
 /**
  * Delete: removes every object whose key starts with the folder key, the marker included
  * (S3 API: ListObjectsV2 page by page, each page deleted with one DeleteObjects of up to 1000
- * keys, so memory holds one page of keys plus the output list).
+ * keys while the next page is listed, so memory holds two pages of keys plus the output list).
  * Output: { bucket, prefix, deleted: [keys], errors: [{ key, code, message }], requests }
  * @throws NodeOperationError for an empty folder key (use "/" for the whole bucket)
  */
@@ -45,6 +45,8 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	ctx.target.bucket = bucket;
 	const result: DeleteResult = { deleted: [], errors: [], requests: 0 };
 	let listRequests = 0;
+	// listPages sends the request for the next page before handing over this one, so the next
+	// page is listed while this one is deleted (its continuation token points past these keys).
 	for await (const page of listPages(ctx.client, { bucket, prefix, abortSignal: ctx.abortSignal })) {
 		listRequests++;
 		const keys = page.contents.map((o) => o.Key ?? '').filter((k) => k !== '');

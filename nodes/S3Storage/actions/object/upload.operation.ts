@@ -8,12 +8,17 @@ import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
 import { presignObjectUrl } from '../../helpers/presign';
 import { normalizeEtag, validateExpiresIn, validateMetadata } from '../../helpers/validation';
 import { aclOption, bucketLocator, expiresInOption, keyLocator, metadataOption, optionsCollection, showFor, storageClassOption } from '../common.descriptions';
+import { sendCancellable } from '../../transport/client';
 import type { OperationContext } from '../types';
 
 const MiB = 1024 * 1024;
-/** Default part size: 16 MiB (measured: fewer round trips than 5 MiB, bounded memory). */
-export const DEFAULT_PART_SIZE_MIB = 16;
-/** Default parts in flight per upload. */
+/**
+ * Default part size: 8 MiB. Measured in n8n (bench/, 1 GiB into Ceph RGW, 2 cores): as fast as
+ * 16 MiB or faster, and the upload adds ≈ 60 MiB to n8n's RSS where 16 MiB parts add ≈ 130 MiB
+ * (lib-storage holds about Part Size × (Parts in Flight + 2) and copies each part once).
+ */
+export const DEFAULT_PART_SIZE_MIB = 8;
+/** Default parts in flight per upload: 4 (2 was slower, 8 no faster on the measured server). */
 export const DEFAULT_QUEUE_SIZE = 4;
 /** Read size of a streamed binary (n8n's default is 64 KiB): fewer, larger reads per part. */
 export const UPLOAD_READ_CHUNK = 1024 * 1024;
@@ -96,7 +101,7 @@ export const description: INodeProperties[] = [
 			typeOptions: { minValue: 5, maxValue: 5120 },
 			default: DEFAULT_PART_SIZE_MIB,
 			description:
-				'Files larger than this are sent as a multipart upload in parts of this size (5 MiB minimum). Memory used is about Part Size × Parts in Flight.',
+				'Files larger than this are sent as a multipart upload in parts of this size (5 MiB minimum). Memory used is about Part Size × (Parts in Flight + 2).',
 		},
 		{
 			displayName: 'Parts in Flight',
@@ -283,7 +288,7 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	if (Buffer.isBuffer(source.body) && source.body.length <= partSize) {
 		// One part: the PutObject lib-storage would send, without its per-upload machinery
 		// (it adds up for thousands of small items).
-		result = await ctx.client.send(new PutObjectCommand(params), { abortSignal: ctx.abortSignal });
+		result = await sendCancellable(async () => await ctx.client.send(new PutObjectCommand(params)), ctx.abortSignal);
 	} else {
 		result = await multipartUpload(ctx, params, source, partSize, queueSize, (n) => (uploaded = Math.max(uploaded, n)));
 	}
