@@ -88,13 +88,17 @@ export function decodeBase64(ctx: IExecuteFunctions, text: string, itemIndex: nu
 	return Buffer.from(stripped, stripped.includes('-') || stripped.includes('_') ? 'base64url' : 'base64');
 }
 
-/** Bytes {@link lengthChecked} buffers ahead while the consumer writes (keeps the socket reading). */
+/**
+ * Bytes {@link lengthChecked} buffers ahead while the consumer writes (keeps the socket
+ * reading). Measured in n8n (bench/, 2 GiB download): 2 MiB is as fast as 8 MiB and the
+ * download adds ≈ 15 MiB less to n8n's peak RSS.
+ */
 export const DOWNLOAD_READ_AHEAD = 2 * 1024 * 1024;
 
 /**
  * Passes a stream through and fails it at its end if the number of bytes differs from
  * `expected` (the response's Content-Length), so a connection cut mid-body never yields a
- * truncated file downstream. Up to `readAhead` bytes (default 8 MiB) are buffered, so the
+ * truncated file downstream. Up to `readAhead` bytes (default 2 MiB) are buffered, so the
  * socket keeps reading while n8n's binary store writes (its filesystem store writes one chunk
  * at a time). Chunks are passed on as they came, never copied: in n8n's large heap every
  * extra MiB allocated costs garbage collection. Memory stays ≈ readAhead whatever the size.
