@@ -37,9 +37,9 @@
  *     store beforehand (hard link; see bench/workflows.js), so no other node streams it in the
  *     measured process. Peak RSS = the
  *     largest sum of VmRSS over the n8n process and all its descendants (task runner), sampled
- *     from /proc every 100 ms, within the node's [startTime, startTime + executionTime].
- *     "idle" = the same sampling, ±0.5 s around the node, in a run of the same workflow with a
- *     1 KiB file (one for upload, one for download).
+ *     from /proc every 100 ms, from 1.5 s before the node's startTime to 0.5 s after its end.
+ *     "idle" = the same sampling and window in a run of the same workflow with a 1 KiB file (one
+ *     for upload, one for download). Every workflow first waits 3 s (n8n settles after start-up).
  *   - plain SDK script (bench/sdk-child.js): own process; time measured inside it (from before
  *     the first request to the last byte), peak RSS of that process.
  *   - aws s3 cp: wall time of the process (includes its ≈0.3–0.5 s Python start-up), peak RSS.
@@ -294,8 +294,9 @@ async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 			ok: !error && !!node,
 			error: error ? String(error).split('\n')[0].slice(0, 200) : !node ? 'measured node did not run' : undefined,
 			node,
-			windowPeak: node ? peakIn(node.startTime, node.startTime + node.executionTime + 150) : 0,
-			idlePeak: node ? peakIn(node.startTime - 500, node.startTime + node.executionTime + 500) : 0,
+			// the same window for measured and idle runs: from 1.5 s before the node to 0.5 s after it
+			windowPeak: node ? peakIn(node.startTime - 1500, node.startTime + node.executionTime + 500) : 0,
+			idlePeak: node ? peakIn(node.startTime - 1500, node.startTime + node.executionTime + 500) : 0,
 			beforePeak: node ? peakIn(node.startTime - 1500, node.startTime) : 0,
 		};
 	}
@@ -696,7 +697,7 @@ async function main() {
 			all.push(res);
 			noise.push({ at: 'start', load: os.loadavg()[0], ...otherLoad(ctx) });
 			if (fileSection_ && contenders.some((c) => c === 'ours' || c === 'builtin')) {
-				// the same workflows with a 1 KiB file: RSS around the node's run (±0.5 s), the same stage
+				// the same workflows with a 1 KiB file: RSS around the node's run (the same window), the same stage
 				// of the same kind of n8n process as the measured runs
 				log(`run ${run + 1}: n8n idle reference (the upload and download workflows with a 1 KiB file)`);
 				storeInput(ctx, ctx.tinyFile);
@@ -735,9 +736,9 @@ async function main() {
 			'',
 			'How: times of n8n nodes are the node\'s `executionTime` from the execution\'s runData (n8n start-up excluded;',
 			'the upload\'s input file is already in n8n\'s filesystem binary store); peak RSS is the largest sum of VmRSS over the n8n process and its children,',
-			'sampled every 100 ms during the node\'s run; "idle" is the same measure (±0.5 s around the node) in a run of',
-			'the same workflow with a 1 KiB file. The SDK script times itself (start-up excluded); aws s3 cp is timed from',
-			'process start to exit.',
+			'sampled every 100 ms from 1.5 s before the node to 0.5 s after it; "idle" is the same measure in a run of the',
+			'same workflow with a 1 KiB file. Each workflow waits 3 s before its work (n8n settles after start-up). The SDK',
+			'script times itself (start-up excluded); aws s3 cp is timed from process start to exit.',
 			'Requests of the delete row are counted by a pass-through proxy in front of the RGW.',
 		];
 		const text = `${lines.join('\n')}\n`;

@@ -53,9 +53,16 @@ function credentials() {
 let nodeSeq = 0;
 const nodeId = () => `00000000-0000-4000-8000-${String(++nodeSeq).padStart(12, '0')}`;
 
-/** A linear workflow: Manual Trigger -> nodes[0] -> nodes[1] ... */
+/**
+ * Every workflow waits a moment first: `n8n execute-batch` starts executing while n8n is still
+ * finishing its start-up (task runner, module loading, the first big garbage collections), and
+ * a user's n8n is a long-running process; the measured node should see a settled n8n.
+ */
+const settle = { name: 'Let n8n settle', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: 3, unit: 'seconds' } };
+
+/** A linear workflow: Manual Trigger -> Let n8n settle (3 s) -> nodes[0] -> nodes[1] ... */
 function linear(id, name, nodes) {
-	const all = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, ...nodes].map((n, i) => ({
+	const all = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, settle, ...nodes].map((n, i) => ({
 		id: nodeId(),
 		position: [i * 220, 300],
 		...n,
