@@ -45,6 +45,10 @@
  *   - aws s3 cp: wall time of the process (includes its ≈0.3–0.5 s Python start-up), peak RSS.
  *   - list: SDK paginator (paginateListObjectsV2, MaxKeys 1000) in a plain script (bench/sdk-child.js),
  *     timed inside it.
+ *   - small uploads: also the same 2,000 PutObjects from a plain SDK script at the node's
+ *     concurrency (no n8n): the ceiling for any n8n node on this machine. CPU per item = CPU
+ *     time (utime + stime from /proc) used during the node's run by n8n's process tree (or the
+ *     script) and by the S3 server's processes, divided by the item count.
  *   - delete: requests counted by a small proxy in front of the RGW (per bucket).
  */
 
@@ -256,12 +260,19 @@ async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 		timeoutMs: Math.max(10 * 60 * 1000, (ctx.opts.size / MiB) * 600),
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: ctx.dataDir, N8N_LOG_LEVEL: 'warn', BENCH_COUNT_ENDPOINT: ctx.proxy.endpoint, ...env },
 		onSpawn: (child) => {
-			sampler = h.sampleTreeRss(child.pid, 100);
+			sampler = h.sampleTreeRss(child.pid, 100, () => s3.pids?.() ?? []);
 		},
 	});
 	const sampled = sampler ? sampler.stop() : { series: [], peak: 0 };
-	for (const [t, b] of sampled.series) series.push([started + t, b]);
+	for (const [t, ...v] of sampled.series) series.push([started + t, ...v]);
 	const peakIn = (from, to) => series.filter(([t]) => t >= from && t <= to).reduce((m, [, b]) => Math.max(m, b), 0);
+	// CPU time (ms) used by n8n's process tree and by the S3 server from the last sample before
+	// `from` to the first after `to` (100 ms samples: ±0.1 s of the window)
+	const cpuIn = (from, to) => {
+		const before = series.filter(([t]) => t <= from).pop();
+		const after = series.find(([t]) => t >= to);
+		return before && after ? { n8n: after[2] - before[2], server: after[3] - before[3], ms: after[0] - before[0] } : undefined;
+	};
 	let fromDb = null;
 	const out = { wholePeak: sampled.peak, ms: r.ms, logFile: r.logFile };
 	for (const name of names) {
@@ -298,6 +309,7 @@ async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 			windowPeak: node ? peakIn(node.startTime - 1500, node.startTime + node.executionTime + 500) : 0,
 			idlePeak: node ? peakIn(node.startTime - 1500, node.startTime + node.executionTime + 500) : 0,
 			beforePeak: node ? peakIn(node.startTime - 1500, node.startTime) : 0,
+			cpu: node ? cpuIn(node.startTime, node.startTime + node.executionTime) : undefined,
 		};
 	}
 	// binary files of this run are not needed any more (they can be GiB-sized)
@@ -438,8 +450,20 @@ async function bulkSections(ctx, run, res) {
 			if (names.includes(`small-${c}`)) {
 				const w = r[`small-${c}`];
 				const bad = w.ok && w.node.items !== opts.small ? `${w.node.items} items out, not ${opts.small}` : undefined;
-				res[`small.${c}`] = w.ok && !bad ? { ips: opts.small / (w.node.executionTime / 1000), ms: w.node.executionTime } : { error: w.error ?? bad };
-				log(`  ${opts.small} × 4 KiB uploads, ${c}: ${res[`small.${c}`].error ? `FAILED: ${res[`small.${c}`].error}` : `${secs(w.node.executionTime)}, ${res[`small.${c}`].ips.toFixed(1)} items/s`}`);
+				res[`small.${c}`] =
+					w.ok && !bad
+						? {
+								ips: opts.small / (w.node.executionTime / 1000),
+								ms: w.node.executionTime,
+								// CPU per item (ms): the n8n process tree, and the S3 server
+								clientCpu: w.cpu ? w.cpu.n8n / opts.small : undefined,
+								serverCpu: w.cpu ? w.cpu.server / opts.small : undefined,
+							}
+						: { error: w.error ?? bad };
+				const sr = res[`small.${c}`];
+				log(
+					`  ${opts.small} × 4 KiB uploads, ${c}: ${sr.error ? `FAILED: ${sr.error}` : `${secs(w.node.executionTime)}, ${sr.ips.toFixed(1)} items/s; CPU per item: n8n ${sr.clientCpu?.toFixed(2) ?? '?'} ms, server ${sr.serverCpu?.toFixed(2) ?? '?'} ms`}`,
+				);
 			}
 			if (names.includes(`list-${c}`)) {
 				const w = r[`list-${c}`];
@@ -467,6 +491,25 @@ async function bulkSections(ctx, run, res) {
 			requestChecksumCalculation: 'WHEN_REQUIRED',
 			responseChecksumValidation: 'WHEN_REQUIRED',
 		});
+	if (opts.sections.includes('small') && want('sdk')) {
+		// the ceiling: the same PutObjects from a plain script (no n8n) at the node's concurrency
+		const s3 = ctx.s3bulk;
+		const env = { ...process.env, NODE_OPTIONS: '', BENCH_S3_ENDPOINT: s3.endpoint, BENCH_S3_ACCESS_KEY_ID: s3.accessKeyId, BENCH_S3_SECRET_ACCESS_KEY: s3.secretAccessKey, BENCH_S3_REGION: s3.region };
+		const serverCpu = () => (s3.pids?.() ?? []).reduce((sum, pid) => sum + h.cpuMsOf(pid), 0);
+		const concurrency = opts.concurrency ?? NODE_DEFAULTS.concurrency;
+		const before = serverCpu();
+		const r = await runTool(ctx, process.execPath, [path.join(BENCH, 'sdk-child.js'), 'small', BUCKET, 'small-sdk/', String(opts.small), String(concurrency)], env, `sdk-small-${run}`);
+		const server = serverCpu() - before;
+		const out = r.code === 0 ? JSON.parse(r.output.trim().split('\n').pop()) : null;
+		res['small.sdk'] =
+			out && out.bytes === opts.small
+				? { ips: opts.small / (out.ms / 1000), clientCpu: out.cpuMs / opts.small, serverCpu: server / opts.small }
+				: { error: out ? `${out.bytes} objects` : tail(r.output, 3) };
+		const sr = res['small.sdk'];
+		log(
+			`  ${opts.small} × 4 KiB PutObject, SDK script (own process, ${concurrency} at once): ${sr.error ? `FAILED: ${sr.error}` : `${sr.ips.toFixed(1)} items/s; CPU per item: script ${sr.clientCpu.toFixed(2)} ms, server ${sr.serverCpu.toFixed(2)} ms`}`,
+		);
+	}
 	if (opts.sections.includes('list') && want('sdk')) {
 		// a plain script in its own process (as the upload/download one), timed inside
 		const s3 = ctx.s3bulk;
@@ -547,7 +590,14 @@ function report(ctx, all) {
 	if (opts.sections.includes('small')) {
 		const o = pick('small.ours', 'ips');
 		const b = pick('small.builtin', 'ips');
-		rows.push([`${opts.small} × 4 KiB uploads, one execution: items/s`, fmt(o, 1), fmt(b, 1), ratio(o, b), '', '', '', '', 'ours ≥ 6 × built-in']);
+		const s = pick('small.sdk', 'ips');
+		rows.push([`${opts.small} × 4 KiB uploads, one execution: items/s`, fmt(o, 1), fmt(b, 1), ratio(o, b), `${fmt(s, 1)}${s.v !== undefined && b.v ? ` (${ratio(s, b)} built-in)` : ''}`, ratio(o, s), '', '', 'ours ≥ 6 × built-in']);
+		const cpuCell = (c) => {
+			const cl = pick(`small.${c}`, 'clientCpu');
+			const sv = pick(`small.${c}`, 'serverCpu');
+			return cl.v === undefined ? '—' : `${cl.v.toFixed(2)} + ${sv.v?.toFixed(2) ?? '?'}`;
+		};
+		rows.push([`the same: CPU ms per item, client (n8n / script) + S3 server`, cpuCell('ours'), cpuCell('builtin'), '', cpuCell('sdk'), '', '', '', `${os.cpus().length} cores`]);
 		check(`${opts.small} small uploads ≥ 6 × built-in: ${ratio(o, b)}`, o.v !== undefined && b.v !== undefined ? o.v >= 6 * b.v : undefined);
 	}
 	if (opts.sections.includes('list')) {
@@ -740,6 +790,10 @@ async function main() {
 			'same workflow with a 1 KiB file. Each workflow waits 3 s before its work (n8n settles after start-up). The SDK',
 			'script times itself (start-up excluded); aws s3 cp is timed from process start to exit.',
 			'Requests of the delete row are counted by a pass-through proxy in front of the RGW.',
+			'Small uploads: the plain SDK script sends the same 2,000 PutObjects at the node\'s concurrency without n8n (the',
+			'ceiling for an n8n node here); CPU per item is the CPU time (/proc utime + stime) the client (n8n\'s process tree or the',
+			'script) and the S3 server\'s processes used during the run, divided by the items: on a machine whose cores are all busy,',
+			'items/s ≈ cores × 1000 / (client + server CPU ms per item).',
 		];
 		const text = `${lines.join('\n')}\n`;
 		process.stdout.write(`\n${text}`);

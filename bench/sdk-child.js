@@ -7,6 +7,9 @@
  *   node bench/sdk-child.js upload <file> <bucket> <key> <partSizeMiB> <queueSize>   (0: lib-storage's default)
  *   node bench/sdk-child.js download <bucket> <key> <file>
  *   node bench/sdk-child.js list <bucket> <prefix>      (paginateListObjectsV2; "bytes" = keys listed)
+ *   node bench/sdk-child.js small <bucket> <prefix> <count> <concurrency>
+ *        <count> PutObjects of 4 KiB text, <concurrency> at once ("bytes" = objects stored;
+ *        also prints cpuMs, the process's CPU time during the work)
  *
  * Server from the environment: BENCH_S3_ENDPOINT, BENCH_S3_ACCESS_KEY_ID,
  * BENCH_S3_SECRET_ACCESS_KEY, BENCH_S3_REGION. Prints one JSON line { ms, bytes } where ms is
@@ -19,7 +22,7 @@ const { pipeline } = require('node:stream/promises');
 
 const ROOT = path.resolve(__dirname, '..');
 const need = (m) => require(require.resolve(m, { paths: [ROOT] }));
-const { S3Client, GetObjectCommand, paginateListObjectsV2 } = need('@aws-sdk/client-s3');
+const { S3Client, GetObjectCommand, PutObjectCommand, paginateListObjectsV2 } = need('@aws-sdk/client-s3');
 const { Upload } = need('@aws-sdk/lib-storage');
 
 const e = process.env;
@@ -36,6 +39,7 @@ const client = new S3Client({
 async function main() {
 	const [cmd, ...a] = process.argv.slice(2);
 	const started = process.hrtime.bigint();
+	const cpu0 = process.cpuUsage();
 	let bytes;
 	if (cmd === 'upload') {
 		const [file, Bucket, Key, partSizeMiB, queueSize] = a;
@@ -59,11 +63,27 @@ async function main() {
 		const keys = [];
 		for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket, Prefix })) for (const o of page.Contents ?? []) keys.push(o);
 		bytes = keys.length;
+	} else if (cmd === 'small') {
+		const [Bucket, Prefix, count, concurrency] = a;
+		const n = Number(count);
+		let next = 0;
+		bytes = 0;
+		const lane = async () => {
+			while (next < n) {
+				const name = `obj-${String(next++).padStart(5, '0')}.txt`;
+				// the same 4 KiB text as the n8n workflows' items
+				const Body = `${name} `.repeat(Math.ceil(4096 / (name.length + 1))).slice(0, 4096);
+				await client.send(new PutObjectCommand({ Bucket, Key: `${Prefix}${name}`, Body, ContentType: 'text/plain' }));
+				bytes++;
+			}
+		};
+		await Promise.all(Array.from({ length: Math.max(1, Number(concurrency)) }, lane));
 	} else {
 		throw new Error(`unknown command ${cmd}`);
 	}
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
-	process.stdout.write(`${JSON.stringify({ ms, bytes })}\n`);
+	const cpu = process.cpuUsage(cpu0);
+	process.stdout.write(`${JSON.stringify({ ms, bytes, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
 	client.destroy();
 }
 

@@ -18,7 +18,7 @@
  * process 'exit' hook SIGKILLs whatever is left.
  */
 
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -853,11 +853,30 @@ function rssOf(pid) {
 	}
 }
 
+/** CPU time a process has used (user + system), in ms; 0 when it is gone. */
+function cpuMsOf(pid) {
+	try {
+		// fields after the ")" that ends the command name: state is 3rd, utime 14th, stime 15th
+		const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop().split(' ');
+		return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+	} catch {
+		return 0;
+	}
+}
+const CLK_TCK = (() => {
+	try {
+		return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+	} catch {
+		return 100;
+	}
+})();
+
 /**
- * Samples the summed RSS of `rootPid` and its descendants every `intervalMs` (default 100).
- * @returns {{ stop: () => { peak, last, samples, series: [[ms, bytes]] }, peak: () => number }}
+ * Samples the summed RSS of `rootPid` and its descendants every `intervalMs` (default 100),
+ * with the CPU time they have used so far, and that of `otherPids()` (e.g. the S3 server's).
+ * @returns {{ stop: () => { peak, last, samples, series: [[ms, rssBytes, treeCpuMs, otherCpuMs]] }, peak: () => number }}
  */
-function sampleTreeRss(rootPid, intervalMs = 100) {
+function sampleTreeRss(rootPid, intervalMs = 100, otherPids = () => []) {
 	let peak = 0;
 	let last = 0;
 	let samples = 0;
@@ -871,7 +890,11 @@ function sampleTreeRss(rootPid, intervalMs = 100) {
 		last = sum;
 		samples++;
 		if (sum > peak) peak = sum;
-		series.push([Date.now() - started, sum]);
+		let cpu = 0;
+		for (const p of pids) cpu += cpuMsOf(p);
+		let other = 0;
+		for (const p of otherPids()) other += cpuMsOf(p);
+		series.push([Date.now() - started, sum, cpu, other]);
 	};
 	tick();
 	const timer = setInterval(tick, intervalMs);
@@ -925,6 +948,7 @@ module.exports = {
 	processTree,
 	rssOf,
 	sampleTreeRss,
+	cpuMsOf,
 	// S3
 	startS3,
 	sdkFor,

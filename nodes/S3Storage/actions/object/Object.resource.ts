@@ -20,7 +20,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['object'] } },
 		default: 'upload',
 		options: [
-			{ name: 'Copy', value: 'copy', description: 'Copy an object server-side to a new key, in the same or another bucket (up to 5 GiB)', action: 'Copy an object' },
+			{ name: 'Copy', value: 'copy', description: 'Copy an object server-side to a new key, in the same or another bucket (any size: over 5 GiB in parts)', action: 'Copy an object' },
 			{ name: 'Delete', value: 'delete', description: 'Delete one object by its key (a missing key is not an error)', action: 'Delete an object' },
 			{ name: 'Delete Many', value: 'deleteMany', description: 'Delete many objects given as a list of keys, in batches of 1000', action: 'Delete many objects' },
 			{ name: 'Download', value: 'download', description: 'Download an object\'s content as a file (binary), text, base64 or parsed JSON', action: 'Download an object' },

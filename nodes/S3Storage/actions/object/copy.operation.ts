@@ -1,6 +1,17 @@
-import { CopyObjectCommand, HeadObjectCommand, type CopyObjectCommandInput, type ObjectCannedACL, type StorageClass } from '@aws-sdk/client-s3';
+import {
+	CopyObjectCommand,
+	GetObjectTaggingCommand,
+	HeadObjectCommand,
+	PutObjectTaggingCommand,
+	type Tag,
+	type CopyObjectCommandInput,
+	type CopyObjectCommandOutput,
+	type ObjectCannedACL,
+	type StorageClass,
+} from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { keyValuePairs } from '../../helpers/keyValues';
+import { isCopySourceTooLarge, multipartCopy } from '../../helpers/multipartCopy';
 import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
 import { normalizeEtag, validateMetadata } from '../../helpers/validation';
 import { aclOption, bucketLocator, keyLocator, metadataOption, optionsCollection, showFor, storageClassOption, versionIdOption } from '../common.descriptions';
@@ -52,9 +63,55 @@ export function copySource(bucket: string, key: string, versionId?: string): str
 }
 
 /**
+ * The copy of an object over CopyObject's 5 GiB limit (S3 API: HeadObject and
+ * GetObjectTagging of the source, then a multipart copy: CreateMultipartUpload, UploadPartCopy,
+ * CompleteMultipartUpload; PutObjectTagging when the source has tags). The new object gets
+ * what CopyObject would have given it: the
+ * source's content type, metadata, cache/disposition/encoding/language headers and tags, or
+ * the replacements in `input`. A failure aborts the multipart upload.
+ */
+async function copyLarge(ctx: OperationContext, input: CopyObjectCommandInput, replaceMetadata: boolean, source: { Bucket: string; Key: string; VersionId?: string }): Promise<CopyObjectCommandOutput> {
+	const head = await ctx.client.send(new HeadObjectCommand(source), { abortSignal: ctx.abortSignal });
+	let tags: Tag[] = [];
+	try {
+		tags = (await ctx.client.send(new GetObjectTaggingCommand(source), { abortSignal: ctx.abortSignal })).TagSet ?? [];
+	} catch {
+		// servers without object tagging (or no permission to read it): copy without tags
+	}
+	const tagging = tags.length ? tags.map((t) => `${encodeURIComponent(t.Key ?? '')}=${encodeURIComponent(t.Value ?? '')}`).join('&') : undefined;
+	const done = await multipartCopy(
+		ctx.client,
+		{ copySource: input.CopySource as string, size: head.ContentLength ?? 0, etag: head.ETag },
+		{
+			Bucket: input.Bucket,
+			Key: input.Key,
+			ACL: input.ACL,
+			StorageClass: input.StorageClass,
+			ContentType: replaceMetadata ? input.ContentType : head.ContentType,
+			Metadata: replaceMetadata ? input.Metadata : head.Metadata,
+			CacheControl: replaceMetadata ? input.CacheControl : head.CacheControl,
+			ContentDisposition: replaceMetadata ? input.ContentDisposition : head.ContentDisposition,
+			ContentEncoding: replaceMetadata ? input.ContentEncoding : head.ContentEncoding,
+			ContentLanguage: head.ContentLanguage,
+			Tagging: tagging,
+		},
+		{ abortSignal: ctx.abortSignal },
+	);
+	if (tags.length) {
+		// Ceph RGW ignores the tags of CreateMultipartUpload: set them on the new object as well
+		await ctx.client.send(
+			new PutObjectTaggingCommand({ Bucket: input.Bucket, Key: input.Key, VersionId: done.VersionId, Tagging: { TagSet: tags } }),
+			{ abortSignal: ctx.abortSignal },
+		);
+	}
+	return { $metadata: {}, CopyObjectResult: { ETag: done.ETag }, VersionId: done.VersionId };
+}
+
+/**
  * Copies one object server-side (S3 API: CopyObject; HeadObject when metadata is replaced
  * without a content type, to keep the source's, and when the server's ETag is missing).
- * Objects up to 5 GiB (CopyObject's limit).
+ * A source over CopyObject's 5 GiB limit (the server says so) is copied in parts instead:
+ * see {@link copyLarge}.
  * Output: { sourceBucket, sourceKey, bucket, key, etag, versionId? }
  */
 export async function copyObject(this: IExecuteFunctions, ctx: OperationContext): Promise<IDataObject> {
@@ -91,7 +148,14 @@ export async function copyObject(this: IExecuteFunctions, ctx: OperationContext)
 			input.ContentEncoding = head.ContentEncoding;
 		}
 	}
-	const out = await ctx.client.send(new CopyObjectCommand(input), { abortSignal: ctx.abortSignal });
+	let out: CopyObjectCommandOutput;
+	try {
+		out = await ctx.client.send(new CopyObjectCommand(input), { abortSignal: ctx.abortSignal });
+	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError maps it (it needs the raw error)
+		if (!isCopySourceTooLarge(error)) throw error;
+		out = await copyLarge(ctx, input, replaceMetadata, { Bucket: sourceBucket, Key: sourceKey, VersionId: versionId });
+	}
 	ctx.target.bucket = bucket;
 	ctx.target.key = key;
 	let etag = normalizeEtag(out.CopyObjectResult?.ETag);
