@@ -540,8 +540,8 @@ function report(ctx, all) {
 	const { opts } = ctx;
 	const pick = (k, f) => {
 		const vals = all.map((r) => r[k]).filter(Boolean);
-		const ok = vals.filter((v) => !v.error);
-		if (!vals.length) return { none: true };
+		const ok = vals.filter((v) => !v.error && v[f] !== undefined);
+		if (!vals.length || (!ok.length && !vals.some((v) => v.error))) return { none: true };
 		if (!ok.length) return { error: vals[0].error };
 		return { v: median(ok.map((v) => v[f])), failedRuns: vals.length - ok.length };
 	};
@@ -775,6 +775,8 @@ async function main() {
 			noise.push({ at: 'end', load: os.loadavg()[0], ...otherLoad(ctx) });
 		}
 
+		// the figures first: a report that fails can be made again from raw.json
+		fs.writeFileSync(path.join(runDir, 'raw.json'), JSON.stringify(all, null, 2));
 		const { table, verdicts } = report(ctx, all);
 		const m = machine();
 		const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -816,7 +818,6 @@ async function main() {
 			fs.writeFileSync(opts.out, text);
 			log(`saved ${path.relative(process.cwd(), opts.out)}`);
 		}
-		fs.writeFileSync(path.join(runDir, 'raw.json'), JSON.stringify(all, null, 2));
 		return 0;
 	} catch (e) {
 		if (!(e instanceof h.Interrupted)) keepRunDir = true;
