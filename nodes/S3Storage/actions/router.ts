@@ -6,34 +6,10 @@ import {
 } from 'n8n-workflow';
 import { createS3Client, CredentialConfigError, resolveConnection, type ClientOptions, type S3StorageCredentials } from '../transport/client';
 import { redact, s3ErrorCode, s3HttpStatus, toNodeError } from '../transport/errors';
+import { runBounded } from '../helpers/concurrency';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
 import { operations } from './operations';
 import type { OperationContext } from './types';
-
-/**
- * Runs `worker(i)` for i in [0, count) with at most `limit` running at once. Stops starting
- * new work after the first rejection and, once running work has settled, rethrows the
- * rejection of the lowest item index (the one a one-at-a-time run would have stopped at, so
- * the reported item does not depend on which request happened to answer first).
- */
-async function runBounded(count: number, limit: number, worker: (i: number) => Promise<void>): Promise<void> {
-	let next = 0;
-	const state: { failure?: { error: unknown; index: number } } = {};
-	const lane = async () => {
-		while (!state.failure && next < count) {
-			const i = next++;
-			try {
-				await worker(i);
-			} catch (error) {
-				// (another lane may have failed while this item ran)
-				const earlier = state.failure as { index: number } | undefined;
-				if (!earlier || i < earlier.index) state.failure = { error, index: i };
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, lane));
-	if (state.failure) throw state.failure.error;
-}
 
 /**
  * The node's `execute`: picks the operation from `resource`/`operation`, builds one S3

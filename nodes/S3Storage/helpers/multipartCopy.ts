@@ -7,11 +7,9 @@ import {
 	type CreateMultipartUploadCommandInput,
 	type S3Client,
 } from '@aws-sdk/client-s3';
+import { runBounded } from './concurrency';
 
 const MiB = 1024 * 1024;
-
-/** CopyObject copies objects of up to 5 GiB; above that S3 wants a multipart copy. */
-export const COPY_OBJECT_MAX_BYTES = 5 * 1024 * MiB;
 
 /**
  * Part size and parts in flight of {@link multipartCopy}. The copy runs inside the server (no
@@ -48,14 +46,14 @@ export interface CopySourceObject {
 /**
  * Server-side copy of an object of any size (S3 API: CreateMultipartUpload, UploadPartCopy with
  * byte ranges, `queueSize` parts at once, CompleteMultipartUpload). `target` carries the new
- * object's Bucket, Key and headers (content type, metadata, ACL, storage class, tagging): a
+ * object's Bucket, Key and headers (content type, metadata, ACL, storage class): a
  * multipart copy does not take them from the source, so the caller reads them (HeadObject).
  * Parts are `partSize` bytes (raised to stay within 10,000 parts). On any failure, or when
  * `abortSignal` fires, the multipart upload is aborted (AbortMultipartUpload) before the error
  * is rethrown, so no parts are left stored.
  *
  * @returns the CompleteMultipartUpload answer's ETag and VersionId (ETag may be empty on some servers)
- * @throws the SDK's error of the first request that failed
+ * @throws the SDK's error of the request that failed (of the lowest-numbered part, when parts fail)
  */
 export async function multipartCopy(
 	client: S3Client,
@@ -72,34 +70,24 @@ export async function multipartCopy(
 	const UploadId = created.UploadId;
 	try {
 		const parts: CompletedPart[] = new Array(ranges.length);
-		let next = 0;
-		const failure: { error?: unknown } = {};
-		const lane = async () => {
-			while (!('error' in failure) && next < ranges.length) {
-				const index = next++;
-				const [first, last] = ranges[index];
-				try {
-					const out = await client.send(
-						new UploadPartCopyCommand({
-							Bucket,
-							Key,
-							UploadId,
-							PartNumber: index + 1,
-							CopySource: source.copySource,
-							CopySourceRange: `bytes=${first}-${last}`,
-							CopySourceIfMatch: source.etag,
-						}),
-						{ abortSignal },
-					);
-					parts[index] = { PartNumber: index + 1, ETag: out.CopyPartResult?.ETag };
-				} catch (error) {
-					if (!('error' in failure)) failure.error = error;
-				}
-			}
-		};
-		// every lane settles before the abort below: a part still being copied could otherwise be stored after it
-		await Promise.all(Array.from({ length: Math.max(1, Math.min(queueSize, ranges.length)) }, lane));
-		if ('error' in failure) throw failure.error;
+		// runBounded lets every running part settle before it rethrows, so the abort below comes
+		// after the last part (a part still being copied could otherwise be stored after it)
+		await runBounded(ranges.length, queueSize, async (index) => {
+			const [first, last] = ranges[index];
+			const out = await client.send(
+				new UploadPartCopyCommand({
+					Bucket,
+					Key,
+					UploadId,
+					PartNumber: index + 1,
+					CopySource: source.copySource,
+					CopySourceRange: `bytes=${first}-${last}`,
+					CopySourceIfMatch: source.etag,
+				}),
+				{ abortSignal },
+			);
+			parts[index] = { PartNumber: index + 1, ETag: out.CopyPartResult?.ETag };
+		});
 		const done = await client.send(
 			new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }),
 			{ abortSignal },

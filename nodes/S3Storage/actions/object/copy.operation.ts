@@ -66,9 +66,8 @@ export function copySource(bucket: string, key: string, versionId?: string): str
  * The copy of an object over CopyObject's 5 GiB limit (S3 API: HeadObject and
  * GetObjectTagging of the source, then a multipart copy: CreateMultipartUpload, UploadPartCopy,
  * CompleteMultipartUpload; PutObjectTagging when the source has tags). The new object gets
- * what CopyObject would have given it: the
- * source's content type, metadata, cache/disposition/encoding/language headers and tags, or
- * the replacements in `input`. A failure aborts the multipart upload.
+ * what CopyObject would have given it: the source's content type, metadata,
+ * cache/disposition/encoding/language headers and tags, or the replacements in `input`. A failure aborts the multipart upload.
  */
 async function copyLarge(ctx: OperationContext, input: CopyObjectCommandInput, replaceMetadata: boolean, source: { Bucket: string; Key: string; VersionId?: string }): Promise<CopyObjectCommandOutput> {
 	const head = await ctx.client.send(new HeadObjectCommand(source), { abortSignal: ctx.abortSignal });
@@ -78,7 +77,6 @@ async function copyLarge(ctx: OperationContext, input: CopyObjectCommandInput, r
 	} catch {
 		// servers without object tagging (or no permission to read it): copy without tags
 	}
-	const tagging = tags.length ? tags.map((t) => `${encodeURIComponent(t.Key ?? '')}=${encodeURIComponent(t.Value ?? '')}`).join('&') : undefined;
 	const done = await multipartCopy(
 		ctx.client,
 		{ copySource: input.CopySource as string, size: head.ContentLength ?? 0, etag: head.ETag },
@@ -93,12 +91,11 @@ async function copyLarge(ctx: OperationContext, input: CopyObjectCommandInput, r
 			ContentDisposition: replaceMetadata ? input.ContentDisposition : head.ContentDisposition,
 			ContentEncoding: replaceMetadata ? input.ContentEncoding : head.ContentEncoding,
 			ContentLanguage: head.ContentLanguage,
-			Tagging: tagging,
 		},
 		{ abortSignal: ctx.abortSignal },
 	);
 	if (tags.length) {
-		// Ceph RGW ignores the tags of CreateMultipartUpload: set them on the new object as well
+		// set after the copy (not with CreateMultipartUpload, whose tags Ceph RGW ignores)
 		await ctx.client.send(
 			new PutObjectTaggingCommand({ Bucket: input.Bucket, Key: input.Key, VersionId: done.VersionId, Tagging: { TagSet: tags } }),
 			{ abortSignal: ctx.abortSignal },
