@@ -13,7 +13,7 @@ import { promises as fsp } from 'fs';
 import type { INodeExecutionData } from 'n8n-workflow';
 import * as path from 'path';
 import { Readable } from 'stream';
-import { normalizeEtag } from '../nodes/S3Storage/helpers/validation';
+import { normalizeEtag } from '../nodes/shared/helpers/validation';
 import { binaryItem, binaryStorageDir, readBinary, type BinaryMode } from './helpers/context';
 import { FaultProxy, type LoggedRequest } from './helpers/faultProxy';
 import { invoke, succeeded } from './helpers/invoke';

@@ -7,7 +7,7 @@
  */
 import { GetObjectTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { INodeParameters } from 'n8n-workflow';
-import { isCopySourceTooLarge, multipartCopyTuning } from '../nodes/S3Storage/helpers/multipartCopy';
+import { isCopySourceTooLarge, multipartCopyTuning } from '../nodes/shared/helpers/multipartCopy';
 import { FaultProxy, type ProxyRequest } from './helpers/faultProxy';
 import { run, runError, rl } from './helpers/node';
 import {

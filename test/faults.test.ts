@@ -6,8 +6,8 @@
  */
 import type { INode } from 'n8n-workflow';
 import { PassThrough, Readable } from 'stream';
-import { lengthChecked, streamToBuffer } from '../nodes/S3Storage/helpers/binary';
-import { toNodeError } from '../nodes/S3Storage/transport/errors';
+import { lengthChecked, streamToBuffer } from '../nodes/shared/helpers/binary';
+import { toNodeError } from '../nodes/shared/transport/errors';
 import { FaultProxy } from './helpers/faultProxy';
 import { faultScenarios, runFaultScenario, type FaultEnv } from './helpers/faultScenarios';
 import { testConfig, uniqueBucket } from './helpers/s3';

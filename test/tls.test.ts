@@ -5,7 +5,7 @@
  * downloads work end to end over https.
  */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INode } from 'n8n-workflow';
-import { toNodeError } from '../nodes/S3Storage/transport/errors';
+import { toNodeError } from '../nodes/shared/transport/errors';
 import { readBinary, binaryItem } from './helpers/context';
 import { expectErrorClass, failed, invoke, succeeded } from './helpers/invoke';
 import { node, rl } from './helpers/node';

@@ -9,8 +9,8 @@ import * as bucket from './actions/bucket/Bucket.resource';
 import * as folder from './actions/folder/Folder.resource';
 import * as object from './actions/object/Object.resource';
 import { router } from './actions/router';
-import { s3StorageApiTest } from './methods/credentialTest';
-import { searchBuckets, searchKeys, searchSourceKeys } from './methods/listSearch';
+import { s3StorageApiTest } from '../shared/methods/credentialTest';
+import { searchBuckets, searchKeys, searchSourceKeys } from '../shared/methods/listSearch';
 
 /** The S3 Storage node: buckets, objects and folders on any S3-compatible object store. */
 export class S3Storage implements INodeType {

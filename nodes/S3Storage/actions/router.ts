@@ -4,9 +4,9 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { createS3Client, CredentialConfigError, resolveConnection, type ClientOptions, type S3StorageCredentials } from '../transport/client';
-import { redact, s3ErrorCode, s3HttpStatus, toNodeError } from '../transport/errors';
-import { runBounded } from '../helpers/concurrency';
+import { createS3Client, CredentialConfigError, resolveConnection, type ClientOptions, type S3StorageCredentials } from '../../shared/transport/client';
+import { redact, s3ErrorCode, s3HttpStatus, toNodeError } from '../../shared/transport/errors';
+import { runBounded } from '../../shared/helpers/concurrency';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
 import { operations } from './operations';
 import type { OperationContext } from './types';

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import type { ErrorTarget } from '../transport/errors';
+import type { ErrorTarget } from '../../shared/transport/errors';
 
 /** What the router hands an operation for one item. */
 export interface OperationContext {

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, type BucketCannedACL, type BucketLocationConstraint, type CreateBucketCommandInput } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { getOptions } from '../../helpers/params';
-import { validateBucketName } from '../../helpers/validation';
+import { getOptions } from '../../../shared/helpers/params';
+import { validateBucketName } from '../../../shared/helpers/validation';
 import { optionsCollection, showFor } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

@@ -1,6 +1,6 @@
 import { DeleteBucketCommand } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { getBucketParam } from '../../helpers/params';
+import { getBucketParam } from '../../../shared/helpers/params';
 import { bucketLocator, optionsCollection, showFor } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

@@ -1,7 +1,7 @@
 import { GetBucketLocationCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { s3ErrorCode, s3HttpStatus } from '../../transport/errors';
-import { getBucketParam } from '../../helpers/params';
+import { s3ErrorCode, s3HttpStatus } from '../../../shared/transport/errors';
+import { getBucketParam } from '../../../shared/helpers/params';
 import { bucketLocator, optionsCollection, showFor } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

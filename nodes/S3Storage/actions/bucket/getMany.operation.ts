@@ -1,7 +1,7 @@
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { readLimit } from '../../helpers/limits';
-import { getOptions } from '../../helpers/params';
+import { readLimit } from '../../../shared/helpers/limits';
+import { getOptions } from '../../../shared/helpers/params';
 import { optionsCollection, returnAllAndLimit, showFor } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

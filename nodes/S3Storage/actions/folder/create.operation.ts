@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { getBucketParam } from '../../helpers/params';
-import { normalizeFolderKey, normalizeEtag, validateKey } from '../../helpers/validation';
+import { getBucketParam } from '../../../shared/helpers/params';
+import { normalizeFolderKey, normalizeEtag, validateKey } from '../../../shared/helpers/validation';
 import { bucketLocator, optionsCollection, showFor } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

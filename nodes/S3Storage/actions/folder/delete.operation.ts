@@ -1,8 +1,8 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { deleteKeys, type DeleteResult } from '../../helpers/deletion';
-import { listPages } from '../../helpers/listing';
-import { getBucketParam } from '../../helpers/params';
-import { normalizeFolderKey } from '../../helpers/validation';
+import { deleteKeys, type DeleteResult } from '../../../shared/helpers/deletion';
+import { listPages } from '../../../shared/helpers/listing';
+import { getBucketParam } from '../../../shared/helpers/params';
+import { normalizeFolderKey } from '../../../shared/helpers/validation';
 import { bucketLocator, optionsCollection, showFor } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { readLimit } from '../../helpers/limits';
-import { listPages } from '../../helpers/listing';
-import { getBucketParam, getOptions } from '../../helpers/params';
-import { normalizeFolderKey } from '../../helpers/validation';
+import { readLimit } from '../../../shared/helpers/limits';
+import { listPages } from '../../../shared/helpers/listing';
+import { getBucketParam, getOptions } from '../../../shared/helpers/params';
+import { normalizeFolderKey } from '../../../shared/helpers/validation';
 import { bucketLocator, optionsCollection, returnAllAndLimit, showFor } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

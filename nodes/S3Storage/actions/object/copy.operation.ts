@@ -10,10 +10,10 @@ import {
 	type StorageClass,
 } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { keyValuePairs } from '../../helpers/keyValues';
-import { isCopySourceTooLarge, multipartCopy } from '../../helpers/multipartCopy';
-import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
-import { normalizeEtag, validateMetadata } from '../../helpers/validation';
+import { keyValuePairs } from '../../../shared/helpers/keyValues';
+import { isCopySourceTooLarge, multipartCopy } from '../../../shared/helpers/multipartCopy';
+import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers/params';
+import { normalizeEtag, validateMetadata } from '../../../shared/helpers/validation';
 import { aclOption, bucketLocator, keyLocator, metadataOption, optionsCollection, showFor, storageClassOption, versionIdOption } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

@@ -1,6 +1,6 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
+import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers/params';
 import { bucketLocator, keyLocator, optionsCollection, showFor, versionIdOption } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { deleteKeys } from '../../helpers/deletion';
-import { getBucketParam } from '../../helpers/params';
-import { validateKey } from '../../helpers/validation';
+import { deleteKeys } from '../../../shared/helpers/deletion';
+import { getBucketParam } from '../../../shared/helpers/params';
+import { validateKey } from '../../../shared/helpers/validation';
 import { bucketLocator, optionsCollection, showFor } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

@@ -1,9 +1,9 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { fileNameFromKey, lengthChecked, streamToBuffer } from '../../helpers/binary';
-import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
-import { normalizeEtag, validateRange } from '../../helpers/validation';
+import { fileNameFromKey, lengthChecked, streamToBuffer } from '../../../shared/helpers/binary';
+import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers/params';
+import { normalizeEtag, validateRange } from '../../../shared/helpers/validation';
 import { bucketLocator, keyLocator, optionsCollection, showFor, versionIdOption } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

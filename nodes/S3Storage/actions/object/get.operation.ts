@@ -1,7 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
-import { normalizeEtag } from '../../helpers/validation';
+import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers/params';
+import { normalizeEtag } from '../../../shared/helpers/validation';
 import { bucketLocator, keyLocator, optionsCollection, showFor, versionIdOption } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

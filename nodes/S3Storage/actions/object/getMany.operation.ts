@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { listPages } from '../../helpers/listing';
-import { getBucketParam, getOptions } from '../../helpers/params';
-import { presignObjectUrl } from '../../helpers/presign';
-import { normalizeEtag, validateExpiresIn } from '../../helpers/validation';
+import { listPages } from '../../../shared/helpers/listing';
+import { getBucketParam, getOptions } from '../../../shared/helpers/params';
+import { presignObjectUrl } from '../../../shared/helpers/presign';
+import { normalizeEtag, validateExpiresIn } from '../../../shared/helpers/validation';
 import { bucketLocator, expiresInOption, optionsCollection, returnAllAndLimit, showFor } from '../common.descriptions';
-import { readLimit } from '../../helpers/limits';
+import { readLimit } from '../../../shared/helpers/limits';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
-import { presignObjectUrl } from '../../helpers/presign';
-import { validateExpiresIn } from '../../helpers/validation';
+import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers/params';
+import { presignObjectUrl } from '../../../shared/helpers/presign';
+import { validateExpiresIn } from '../../../shared/helpers/validation';
 import { bucketLocator, keyLocator, optionsCollection, showFor, versionIdOption } from '../common.descriptions';
 import type { OperationContext } from '../types';
 

@@ -2,13 +2,13 @@ import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, type 
 import { Upload } from '@aws-sdk/lib-storage';
 import { lookup as mimeLookup } from 'mime-types';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { decodeBase64, readBinaryInput, type ReadBinaryOptions, type UploadSource } from '../../helpers/binary';
-import { keyValuePairs } from '../../helpers/keyValues';
-import { getBucketParam, getKeyParam, getOptions } from '../../helpers/params';
-import { presignObjectUrl } from '../../helpers/presign';
-import { normalizeEtag, validateExpiresIn, validateMetadata } from '../../helpers/validation';
+import { decodeBase64, readBinaryInput, type ReadBinaryOptions, type UploadSource } from '../../../shared/helpers/binary';
+import { keyValuePairs } from '../../../shared/helpers/keyValues';
+import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers/params';
+import { presignObjectUrl } from '../../../shared/helpers/presign';
+import { normalizeEtag, validateExpiresIn, validateMetadata } from '../../../shared/helpers/validation';
 import { aclOption, bucketLocator, expiresInOption, keyLocator, metadataOption, optionsCollection, showFor, storageClassOption } from '../common.descriptions';
-import { sendCancellable } from '../../transport/client';
+import { sendCancellable } from '../../../shared/transport/client';
 import type { OperationContext } from '../types';
 
 const MiB = 1024 * 1024;
