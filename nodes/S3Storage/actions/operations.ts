@@ -5,7 +5,14 @@ import type { S3Operation } from './types';
 
 /** Every operation by resource and operation name, as the router looks them up. */
 export const operations: Record<string, Record<string, S3Operation>> = {
-	bucket: { create: bucket.create, delete: bucket.delete, get: bucket.get, getMany: bucket.getMany },
+	bucket: {
+		create: bucket.create,
+		delete: bucket.delete,
+		get: bucket.get,
+		getMany: bucket.getMany,
+		getLifecycle: bucket.getLifecycle,
+		setLifecycle: bucket.setLifecycle,
+	},
 	object: {
 		upload: object.upload,
 		download: object.download,
