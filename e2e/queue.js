@@ -725,9 +725,18 @@ async function caseTrigger(ctx, n) {
 	let once = onceCheck(copies, a);
 	const byWorker = executionsByWorker(n);
 	const spread = {};
-	for (const k of a) for (const id of copies.get(k) ?? []) spread[byWorker.get(id) ?? 'not on a worker'] = (spread[byWorker.get(id) ?? 'not on a worker'] ?? 0) + 1;
-	out.running = { objects: a.length, missing: once.missing, twice: once.twice, executionsByWorker: spread };
-	log(`  60 objects in bursts: executions by worker ${JSON.stringify(spread)}`);
+	const objectsBy = {};
+	const ids = new Set();
+	for (const k of a) {
+		for (const id of copies.get(k) ?? []) {
+			const w = byWorker.get(id) ?? 'not on a worker';
+			objectsBy[w] = (objectsBy[w] ?? 0) + 1;
+			if (!ids.has(id)) spread[w] = (spread[w] ?? 0) + 1;
+			ids.add(id);
+		}
+	}
+	out.running = { objects: a.length, executions: ids.size, missing: once.missing, twice: once.twice, executionsByWorker: spread, objectsByWorker: objectsBy };
+	log(`  60 objects in bursts: ${ids.size} executions (one per poll that found objects); executions by worker ${JSON.stringify(spread)}, objects ${JSON.stringify(objectsBy)}`);
 	check(once.missing.length === 0 && once.twice.length === 0, 'trigger: 60 objects written in bursts were each emitted exactly once', `missing ${once.missing.join(', ')}; twice ${once.twice.join(', ')}`);
 	check(!spread['not on a worker'], 'trigger: every execution ran on a worker');
 	check(PRE_EXISTING.every((k) => !copies.has(k)), 'trigger: objects there before activation were not emitted');
