@@ -533,7 +533,10 @@ async function caseLoad(ctx, n) {
 		const w = byWorker.get(exec) ?? 'unknown';
 		spread[w] = (spread[w] ?? 0) + 1;
 	}
-	for (const l of lost) spread[executionsByWorker(n).get(l.execution) ?? 'unknown'] = (spread[executionsByWorker(n).get(l.execution) ?? 'unknown'] ?? 0) + 1;
+	for (const l of lost) {
+		const w = byWorker.get(l.execution) ?? 'unknown';
+		spread[w] = (spread[w] ?? 0) + 1;
+	}
 	report.lostAnswers += lost.length;
 	report.cases.load = { requests: files.length, bytes: total, ms, answered: ok.length, lostAnswers: lost, spread, workerRss: mem, problems: bad };
 	log(`  spread over workers: ${JSON.stringify(spread)}; worker peak RSS: ${Object.entries(mem).map(([k, v]) => `${k} ${fmtMiB(v.peak)}`).join(', ')}`);
