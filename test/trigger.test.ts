@@ -312,9 +312,9 @@ describe('S3 Storage Trigger: bounded work and state', () => {
 			maxSize = Math.max(maxSize, stateSize(state));
 		}
 		expect(emitted).toBe(3000);
-		// ≈ 1,000 fingerprints of the last hour
-		expect(maxSize).toBeLessThan(32 * 1024);
-		expect(stateSize(state)).toBeGreaterThan(10 * 1024);
+		// ≈ 1,000 fingerprints of the last hour, 10 characters each, in minute groups
+		expect(maxSize).toBeLessThan(16 * 1024);
+		expect(stateSize(state)).toBeGreaterThan(8 * 1024);
 	});
 });
 
