@@ -1,5 +1,4 @@
-import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, type ObjectCannedACL, type PutObjectCommandInput, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { HeadObjectCommand, type ObjectCannedACL, type PutObjectCommandInput, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
 import { lookup as mimeLookup } from 'mime-types';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { decodeBase64, readBinaryInput, type ReadBinaryOptions, type UploadSource } from '../../../shared/helpers/binary';
@@ -8,7 +7,7 @@ import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers
 import { presignObjectUrl } from '../../../shared/helpers/presign';
 import { normalizeEtag, validateExpiresIn, validateMetadata } from '../../../shared/helpers/validation';
 import { aclOption, bucketLocator, expiresInOption, keyLocator, metadataOption, optionsCollection, showFor, storageClassOption } from '../common.descriptions';
-import { sendCancellable } from '../../../shared/transport/client';
+import { uploadObject } from '../../../shared/helpers/upload';
 import type { OperationContext } from '../types';
 
 const MiB = 1024 * 1024;
@@ -191,47 +190,6 @@ function chooseContentType(option: unknown, source: UploadSource, key: string, i
 }
 
 /**
- * Sends `params.Body` with lib-storage's Upload (multipart above the part size, `queueSize`
- * parts in flight). On failure the multipart upload is aborted and the input stream closed
- * before this returns; a cancelled execution (ctx.abortSignal) stops it the same way.
- */
-async function multipartUpload(
-	ctx: OperationContext,
-	params: PutObjectCommandInput,
-	source: UploadSource,
-	partSize: number,
-	queueSize: number,
-	onProgress: (loaded: number) => void,
-): Promise<{ ETag?: string; VersionId?: string }> {
-	const abortController = new AbortController();
-	const onCancel = () => abortController.abort();
-	ctx.abortSignal?.addEventListener('abort', onCancel);
-	const upload = new Upload({ client: ctx.client, params, partSize, queueSize, leavePartsOnError: false, abortController });
-	upload.on('httpUploadProgress', (p) => {
-		if (typeof p.loaded === 'number') onProgress(p.loaded);
-	});
-	try {
-		return await upload.done();
-	} catch (error) {
-		// Make sure a stream we opened is closed.
-		if (!Buffer.isBuffer(source.body)) source.body.destroy();
-		// lib-storage aborts the multipart upload itself when a part or the input fails, but on a
-		// cancelled execution done() rejects at once while its abort still runs in the background
-		// (after router.ts has destroyed the client): abort here and wait for it, so no open
-		// upload (and its stored parts) is left behind. AbortMultipartUpload is idempotent.
-		if (upload.uploadId) {
-			await ctx.client
-				.send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: upload.uploadId }))
-				.catch(() => undefined);
-		}
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError turns it into a NodeApiError with the S3 code, HTTP status and endpoint (it needs the raw error for that)
-		throw error;
-	} finally {
-		ctx.abortSignal?.removeEventListener('abort', onCancel);
-	}
-}
-
-/**
  * Upload: stores binary/text/base64 content at a key (S3 API: PutObject for one part,
  * CreateMultipartUpload/UploadPart/CompleteMultipartUpload above the part size, through
  * lib-storage; HeadObject when the server's ETag or the size is unknown). Binary data in
@@ -267,7 +225,6 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	const params: PutObjectCommandInput = {
 		Bucket: bucket,
 		Key: key,
-		Body: source.body,
 		ContentType: contentType,
 		Metadata: metadata,
 		ACL: (options.acl as ObjectCannedACL) || undefined,
@@ -281,20 +238,11 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 			? tags.map((t) => `${encodeURIComponent(t.Key)}=${encodeURIComponent(t.Value)}`).join('&')
 			: undefined,
 	};
-	if (source.contentLength !== undefined && !Buffer.isBuffer(source.body)) params.ContentLength = source.contentLength;
 
-	let result: { ETag?: string; VersionId?: string };
-	let uploaded = 0;
-	if (Buffer.isBuffer(source.body) && source.body.length <= partSize) {
-		// One part: the PutObject lib-storage would send, without its per-upload machinery
-		// (it adds up for thousands of small items).
-		result = await sendCancellable(async () => await ctx.client.send(new PutObjectCommand(params)), ctx.abortSignal);
-	} else {
-		result = await multipartUpload(ctx, params, source, partSize, queueSize, (n) => (uploaded = Math.max(uploaded, n)));
-	}
+	const result = await uploadObject(ctx.client, params, source, { partSize, queueSize, abortSignal: ctx.abortSignal });
 
 	let etag = normalizeEtag(result.ETag);
-	let size = source.contentLength ?? (uploaded || undefined);
+	let size = source.contentLength ?? result.uploaded;
 	let versionId = result.VersionId;
 	if (!etag || size === undefined) {
 		// Some servers (Ceph RGW) answer CompleteMultipartUpload with an empty ETag.
