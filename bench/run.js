@@ -417,6 +417,7 @@ async function fileSection(ctx, run, res) {
 	fs.writeFileSync(awsEnv.AWS_CONFIG_FILE, '[default]\ns3 =\n  addressing_style = path\n');
 	fs.writeFileSync(awsEnv.AWS_SHARED_CREDENTIALS_FILE, '');
 	const key = (c) => `bench/big-${c}.bin`;
+	const serverCpu = () => (s3.pids?.() ?? []).reduce((sum, pid) => sum + h.cpuMsOf(pid), 0);
 	const uploaded = [];
 	const mibs = (ms) => size / MiB / (ms / 1000);
 
@@ -431,8 +432,10 @@ async function fileSection(ctx, run, res) {
 			// sdk: exactly this node's part size and parts in flight; sdkdef: lib-storage's defaults (0)
 			const [ps, qs] = c === 'sdk' ? [opts.sdkPartSize ?? ctx.partSizeMiB, opts.sdkQueueSize ?? ctx.queueSize] : [0, 0];
 			const prof = opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`, `--cpu-prof-name=${c}-upload-${run}.cpuprofile`] : [];
+			const server0 = serverCpu();
 			const r = await runTool(ctx, process.execPath, [...prof, path.join(BENCH, 'sdk-child.js'), 'upload', bigFile, BUCKET, key(c), String(ps), String(qs)], sdkEnv, `${c}-upload-${run}`);
-			up = r.code === 0 ? { ms: JSON.parse(r.output.trim().split('\n').pop()).ms, peak: r.peak } : { error: tail(r.output, 3) };
+			const out = r.code === 0 ? JSON.parse(r.output.trim().split('\n').pop()) : null;
+			up = out ? { ms: out.ms, peak: r.peak, cpu: { client: out.cpuMs, server: serverCpu() - server0 } } : { error: tail(r.output, 3) };
 		} else if (c === 'aws') {
 			const r = await runTool(ctx, 'aws', ['s3', 'cp', '--only-show-errors', '--endpoint-url', s3.endpoint, bigFile, `s3://${BUCKET}/${key(c)}`], awsEnv, `aws-upload-${run}`);
 			up = r.code === 0 ? { ms: r.wall, peak: r.peak } : { error: tail(r.output, 3) };
@@ -441,7 +444,7 @@ async function fileSection(ctx, run, res) {
 			const r = await runN8n(ctx, [`up-${c}`], { BENCH_KEY: key(c) }, `up-${c}-${run}`);
 			const w = r[`up-${c}`];
 			if (w.ok && w.node.json0?.size !== undefined && w.node.json0.size !== size) w.error = `uploaded size ${w.node.json0.size} ≠ ${size}`;
-			up = w.ok && !w.error ? { ms: w.node.executionTime, peak: w.windowPeak, before: w.beforePeak, whole: r.wholePeak } : { error: w.error };
+			up = w.ok && !w.error ? { ms: w.node.executionTime, peak: w.windowPeak, before: w.beforePeak, whole: r.wholePeak, cpu: w.cpu ? { client: w.cpu.n8n, server: w.cpu.server } : undefined } : { error: w.error };
 		}
 		if (!up.error) {
 			const head = await ctx.sdk.head(BUCKET, key(c));
@@ -452,7 +455,12 @@ async function fileSection(ctx, run, res) {
 			uploaded.push(key(c));
 			log(`  ${(up.ms / 1000).toFixed(2)} s, ${mibs(up.ms).toFixed(1)} MiB/s, peak RSS ${(up.peak / MiB).toFixed(0)} MiB${up.before ? ` (${(up.before / MiB).toFixed(0)} MiB just before the node ran)` : ''}`);
 		}
-		res[`up.${c}`] = up.error ? { error: up.error, load } : { mibs: mibs(up.ms), ms: up.ms, rss: up.peak, before: up.before, growth: up.before ? up.peak - up.before : undefined, load };
+		// CPU seconds per GiB (client: n8n's process tree or the script; server: the RGW's processes):
+		// steadier than MiB/s on a busy machine, where it is the cost that counts
+		const perGiB = (ms) => (ms === undefined ? undefined : ms / 1000 / (size / GiB));
+		res[`up.${c}`] = up.error
+			? { error: up.error, load }
+			: { mibs: mibs(up.ms), ms: up.ms, rss: up.peak, before: up.before, growth: up.before ? up.peak - up.before : undefined, load, cpuClient: perGiB(up.cpu?.client), cpuServer: perGiB(up.cpu?.server) };
 	}
 
 	for (const c of order) {
@@ -647,6 +655,12 @@ function report(ctx, all) {
 		const up = withRatio(`upload ${sizeLabel}: MiB/s (node time)`, 'up', 'mibs', 1, '', 'ours ≥ 1.0 × SDK, ≥ 1.1 × built-in');
 		const sdkDef = pick('up.sdkdef', 'mibs');
 		if (!sdkDef.none) rows.push([`upload ${sizeLabel}: MiB/s, the SDK script with lib-storage's defaults (5 MiB × 4)`, '', '', '', fmt(sdkDef, 1), ratio(up.o, sdkDef), '', '', '']);
+		const cpuCell = (c) => {
+			const cl = pick(`up.${c}`, 'cpuClient');
+			const sv = pick(`up.${c}`, 'cpuServer');
+			return cl.v === undefined ? '—' : `${cl.v.toFixed(2)} + ${sv.v?.toFixed(2) ?? '?'}`;
+		};
+		rows.push([`upload ${sizeLabel}: CPU s per GiB, client (n8n's tree / script) + S3 server`, cpuCell('ours'), cpuCell('builtin'), '', cpuCell('sdk'), '', '', '', `${os.cpus().length} cores`]);
 		const upr = withRatio(`upload ${sizeLabel}: peak RSS, MiB`, 'up', 'rss', 0, '', `idle run: ${idleUp.v?.toFixed(0) ?? '?'}`, (x) => x / MiB);
 		const upg = withRatio(`upload ${sizeLabel}: peak RSS growth over the same n8n process just before the node, MiB`, 'up', 'growth', 0, '', 'ours ≤ 128 MiB', (x) => x / MiB);
 		const down = withRatio(`download ${sizeLabel}: MiB/s (node time)`, 'down', 'mibs', 1, '', 'ours ≥ 0.9 × SDK');

@@ -52,7 +52,7 @@ const upload = (key: string, options: INodeParameters = {}): INodeParameters => 
 });
 
 async function runWith(
-	options: { params: INodeParameters; items: INodeExecutionData[]; abortSignal?: AbortSignal; viaProxy?: boolean },
+	options: { params: INodeParameters | INodeParameters[]; items: INodeExecutionData[]; abortSignal?: AbortSignal; viaProxy?: boolean },
 	patch: (ctx: FakeExecuteFunctions) => void = () => {},
 ): Promise<INodeExecutionData[]> {
 	const ctx = createContext({
@@ -188,5 +188,48 @@ describe('a failed file upload leaves nothing behind', () => {
 		expect(proxy.count((r) => r.method === 'DELETE' && r.query.get('uploadId') === open!.uploadId)).toBeGreaterThanOrEqual(1);
 		expect((await listOpenMultipartUploads(bucket)).filter((u) => u.key === key)).toEqual([]);
 		expect(await objectExists(bucket, key)).toBe(false);
+	});
+});
+
+describe('many small uploads: the per-item work', () => {
+	it('parameters without expressions are resolved once per execution, each item is one PutObject, small stored files are read directly', async () => {
+		const n = 20;
+		const items: INodeExecutionData[] = [];
+		for (let i = 0; i < n; i++) items.push(await binaryItem(randomBuffer(4096, 300 + i), { fileName: `s${i}.txt`, mode: 'filesystem' }));
+		const resolved = new Map<string, number>();
+		const viaHelper: string[] = [];
+		const out = await runWith(
+			{ params: upload('small/same-key.txt', { concurrency: 4, metadata: { metadataValues: [{ name: 'k', value: 'v' }] } }), items, viaProxy: true },
+			(ctx) => {
+				const get = ctx.getNodeParameter.bind(ctx);
+				ctx.getNodeParameter = ((name: string, itemIndex: number, fallback?: unknown, options?: { rawExpressions?: boolean }) => {
+					if (!options?.rawExpressions) resolved.set(name, (resolved.get(name) ?? 0) + 1);
+					return get(name, itemIndex, fallback, options as never);
+				}) as typeof ctx.getNodeParameter;
+				const read = ctx.helpers.getBinaryDataBuffer;
+				ctx.helpers.getBinaryDataBuffer = async (...args: Parameters<typeof read>) => {
+					viaHelper.push('buffer');
+					return await read(...args);
+				};
+			},
+		);
+		expect(out).toHaveLength(n);
+		expect(out.every((o) => o.json.size === 4096 && /^[0-9a-f]{32}$/.test(String(o.json.etag)))).toBe(true);
+		// once each (the router reads resource, operation and options for item 0 itself)
+		for (const name of ['bucketName', 'key', 'inputType', 'binaryPropertyName']) expect([name, resolved.get(name)]).toEqual([name, 1]);
+		expect(resolved.get('options')).toBeLessThanOrEqual(2);
+		expect(viaHelper).toEqual([]); // read with open/read/close, not n8n's six file operations
+		// one request per item: a PutObject, no HeadObject or second request
+		expect(proxy.count()).toBe(n);
+		expect(proxy.count((r) => r.method === 'PUT' && !r.query.has('partNumber'))).toBe(n);
+		expect(sha256(await getObjectBuffer(bucket, 'small/same-key.txt'))).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('a parameter that differs per item (an expression in n8n) is resolved for every item', async () => {
+		const items: INodeExecutionData[] = [];
+		for (let i = 0; i < 5; i++) items.push(await binaryItem(`item ${i}`, { fileName: `p${i}.txt`, mode: 'filesystem' }));
+		const out = await runWith({ params: items.map((_, i) => upload(`small/per-item-${i}.txt`)), items });
+		expect(out.map((o) => o.json.key)).toEqual(items.map((_, i) => `small/per-item-${i}.txt`));
+		for (let i = 0; i < 5; i++) expect((await getObjectBuffer(bucket, `small/per-item-${i}.txt`)).toString()).toBe(`item ${i}`);
 	});
 });

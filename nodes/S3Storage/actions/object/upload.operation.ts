@@ -3,7 +3,7 @@ import { lookup as mimeLookup } from 'mime-types';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { decodeBase64, readBinaryInput, type ReadBinaryOptions, type UploadSource } from '../../../shared/helpers/binary';
 import { keyValuePairs } from '../../../shared/helpers/keyValues';
-import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers/params';
+import { getBucketParam, getKeyParam, getOptions, nodeParameter } from '../../../shared/helpers/params';
 import { presignObjectUrl } from '../../../shared/helpers/presign';
 import { normalizeEtag, validateExpiresIn, validateMetadata } from '../../../shared/helpers/validation';
 import { aclOption, bucketLocator, expiresInOption, keyLocator, metadataOption, optionsCollection, showFor, storageClassOption } from '../common.descriptions';
@@ -161,9 +161,9 @@ export const description: INodeProperties[] = [
 
 /** The bytes to store, by input type. */
 async function readSource(ctx: IExecuteFunctions, itemIndex: number, binaryOptions: ReadBinaryOptions): Promise<UploadSource> {
-	const inputType = ctx.getNodeParameter('inputType', itemIndex, 'binary') as string;
+	const inputType = nodeParameter(ctx, 'inputType', itemIndex, 'binary') as string;
 	if (inputType === 'binary') {
-		const property = ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+		const property = nodeParameter(ctx, 'binaryPropertyName', itemIndex, 'data') as string;
 		return await readBinaryInput(ctx, itemIndex, property, binaryOptions);
 	}
 	const content = ctx.getNodeParameter('content', itemIndex, '') as unknown;
@@ -191,9 +191,10 @@ function chooseContentType(option: unknown, source: UploadSource, key: string, i
 
 /**
  * Upload: stores binary/text/base64 content at a key (S3 API: PutObject for one part,
- * CreateMultipartUpload/UploadPart/CompleteMultipartUpload above the part size, through
- * lib-storage; HeadObject when the server's ETag or the size is unknown). Binary data in
- * n8n's binary data store is streamed, so memory stays ≈ part size × parts in flight.
+ * CreateMultipartUpload/UploadPart/CompleteMultipartUpload above the part size, see
+ * helpers/upload.ts uploadObject; HeadObject when the server's ETag or the size is unknown).
+ * A file in n8n's filesystem binary store is read part by part from the file, other stored
+ * binary data is streamed, so memory stays ≈ part size × parts in flight.
  * A failed multipart upload is aborted (AbortMultipartUpload), leaving nothing behind.
  *
  * Output: { bucket, key, etag, size (bytes), contentType, versionId?, presignedUrl?, urlExpiryDate? }
@@ -205,7 +206,7 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	ctx.target.bucket = bucket;
 	ctx.target.key = key;
 	const options = getOptions(this, i);
-	const inputType = this.getNodeParameter('inputType', i, 'binary') as string;
+	const inputType = nodeParameter(this, 'inputType', i, 'binary') as string;
 	const expiresIn = options.returnPresignedUrl ? validateExpiresIn(this, options.expiresIn ?? 3600, i, 'Expires In (option)') : 0;
 	const metadata = options.metadata !== undefined ? validateMetadata(this, keyValuePairs(options.metadata, 'metadataValues', 'Metadata'), i) : undefined;
 	const tags = Object.entries(keyValuePairs(options.tags, 'tag', 'Tags')).map(([Key, Value]) => ({ Key, Value: String(Value ?? '') }));
