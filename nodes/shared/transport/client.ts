@@ -20,9 +20,16 @@ export interface ClientOptions {
 	maxAttempts?: number;
 	/** `standard` (default) or `adaptive` (client-side rate limiting as well). */
 	retryMode?: 'standard' | 'adaptive';
-	/** Milliseconds a request may wait for data on its socket before it fails. 0 = no limit. */
+	/**
+	 * Milliseconds a request may go without data on its socket (either direction) before it
+	 * fails; retried like other network errors. 0 = no limit. Default
+	 * {@link DEFAULT_REQUEST_TIMEOUT_MS}.
+	 */
 	requestTimeout?: number;
-	/** Milliseconds to wait for a TCP (and TLS) connection. */
+	/**
+	 * Milliseconds to wait for the TCP connection to be accepted; retried like other network
+	 * errors. 0 = no limit. Default {@link DEFAULT_CONNECTION_TIMEOUT_MS}.
+	 */
 	connectionTimeout?: number;
 	/** Sockets kept per host (keep-alive pool). */
 	maxSockets?: number;
@@ -38,6 +45,27 @@ export interface ResolvedConnection {
 	forcePathStyle: boolean;
 	provider: string;
 }
+
+/**
+ * Default idle timeout (ms): a request that receives (or sends) nothing for this long fails with
+ * a TimeoutError, which the SDK retries (Max Attempts). A hung server or a dead connection then
+ * fails in bounded time instead of holding the execution forever.
+ *
+ * Why 120 s: AWS S3 keeps slow answers alive (CompleteMultipartUpload, CopyObject and
+ * UploadPartCopy send 200 OK, then whitespace while they work), which is why botocore/awscli's
+ * 60 s read timeout is safe there. Ceph RGW 16 sends nothing until it is done; measured on it
+ * (bench/timeouts.js, 2 cores under load): CompleteMultipartUpload of 10,000 parts 2.5 s silent,
+ * CopyObject of 1 GiB 0.2 s, but UploadPartCopy of 512 MiB ranges 4 at once (this node's copy
+ * above 5 GiB) 25–48 s silent. 120 s is 2.5 × the worst. See README, "Timeouts".
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * Default connection timeout (ms): a server that does not accept the TCP connection within this
+ * long fails the attempt (retried). 10 s leaves room for three lost SYNs (Linux retransmits after
+ * 1, 2 and 4 s) where the OS itself would wait about 2 minutes.
+ */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
 
 const DEFAULT_REGION: Record<string, string> = {
 	cloudflareR2: 'auto',
@@ -165,8 +193,9 @@ export function createS3Client(
 			// The "Request Timeout" option is an idle timeout (no data for so long): that is the
 			// handler's socketTimeout. Its requestTimeout caps a whole request and, without
 			// throwOnRequestTimeout, only logs a warning, so a stalled server would hang the item.
-			socketTimeout: options.requestTimeout ?? 0,
-			connectionTimeout: options.connectionTimeout ?? 10_000,
+			// 0 turns either off (the handler skips a timeout of 0).
+			socketTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
+			connectionTimeout: options.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT_MS,
 			httpAgent: new HttpAgent(agentOptions),
 			httpsAgent: new HttpsAgent({
 				...agentOptions,
