@@ -4,7 +4,7 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { createS3Client, CredentialConfigError, DEFAULT_REQUEST_TIMEOUT_MS, resolveConnection, type ClientOptions, type S3StorageCredentials } from '../../shared/transport/client';
+import { createS3ClientWithIdentity, CredentialConfigError, DEFAULT_REQUEST_TIMEOUT_MS, resolveConnection, type ClientOptions, type S3StorageCredentials } from '../../shared/transport/client';
 import { redact, s3ErrorCode, s3HttpStatus, toNodeError } from '../../shared/transport/errors';
 import { runBounded } from '../../shared/helpers/concurrency';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
@@ -30,7 +30,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const credentials = await this.getCredentials<S3StorageCredentials>('s3StorageApi');
-	const secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ''].map((s) => String(s ?? ''));
+	// the credential's secrets; the identity's list (below) adds every key or token resolved later
+	let secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ''].map((s) => String(s ?? ''));
 	const first = (this.getNodeParameter('options', 0, {}) as IDataObject) ?? {};
 	const clientOptions: ClientOptions = {
 		maxAttempts: first.maxAttempts !== undefined ? Number(first.maxAttempts) : undefined,
@@ -52,7 +53,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let endpoint: string | undefined;
 	try {
 		endpoint = resolveConnection(credentials).endpoint;
-		client = createS3Client(credentials, clientOptions);
+		const built = createS3ClientWithIdentity(credentials, clientOptions);
+		client = built.client;
+		secrets = built.identity.secrets;
 	} catch (error) {
 		if (error instanceof CredentialConfigError) {
 			// the endpoint is quoted in the message; keys pasted into it must not show

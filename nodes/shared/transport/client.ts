@@ -1,13 +1,18 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { CredentialConfigError, resolveIdentity, type IdentityFields, type ResolvedIdentity } from './credentials';
+
+export { CredentialConfigError };
 
 /** The fields of an `s3StorageApi` credential, as n8n hands them to the node. */
-export interface S3StorageCredentials {
+export interface S3StorageCredentials extends IdentityFields {
 	provider?: string;
 	accessKeyId: string;
 	secretAccessKey: string;
 	sessionToken?: string;
+	/** `accessKeys` (default) or `hostIdentity` (see transport/credentials.ts) */
+	authentication?: string;
 	region?: string;
 	endpoint?: string;
 	forcePathStyle?: boolean;
@@ -85,16 +90,6 @@ const ENDPOINT_PATTERN: Record<string, (region: string) => string> = {
 /** Providers that need an endpoint typed in (no pattern exists). */
 const ENDPOINT_REQUIRED = new Set(['cloudflareR2', 'minio', 'upcloud', 'other']);
 
-/** Raised for a credential that cannot work; the message names the field and the fix. */
-export class CredentialConfigError extends Error {
-	constructor(
-		message: string,
-		readonly field: string,
-	) {
-		super(message);
-		this.name = 'CredentialConfigError';
-	}
-}
 
 /**
  * Applies the provider preset to a credential: the region default, the endpoint pattern and
@@ -163,25 +158,39 @@ export async function sendCancellable<O>(send: () => Promise<O>, signal?: AbortS
  * Keep-alive sockets are pooled (`maxSockets`, default 50). On a custom endpoint the SDK's
  * default request checksums (CRC32 with aws-chunked trailers, SDK ≥ 3.729) are turned down to
  * `WHEN_REQUIRED`, since R2, older MinIO, Ceph RGW and GCS interop reject or mis-store them.
+ * The credentials come from {@link resolveIdentity}: access keys, the host's identity or an
+ * assumed role (resolved on the first request, refreshed before they expire).
  *
- * @throws CredentialConfigError for an unusable endpoint (see {@link resolveConnection})
+ * @throws CredentialConfigError for an unusable endpoint (see {@link resolveConnection}) or
+ *   identity settings (host identity not allowed by the admin, assume role without a role ARN)
  */
 export function createS3Client(
 	credentials: S3StorageCredentials,
 	options: ClientOptions = {},
 ): S3Client {
+	return createS3ClientWithIdentity(credentials, options).client;
+}
+
+/**
+ * {@link createS3Client}, also returning the identity: `identity.secrets` (to redact: the
+ * credential's secrets and every secret key or session token resolved later) and
+ * `identity.info` (which identity was used, filled in on the first request).
+ */
+export function createS3ClientWithIdentity(
+	credentials: S3StorageCredentials,
+	options: ClientOptions = {},
+): { client: S3Client; identity: ResolvedIdentity } {
 	const connection = resolveConnection(credentials);
+	const socketTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
+	const connectionTimeout = options.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT_MS;
+	const identity = resolveIdentity(credentials, { region: connection.region, endpoint: connection.endpoint, socketTimeout, connectionTimeout });
 	const maxSockets = options.maxSockets ?? 50;
 	const agentOptions = { keepAlive: true, maxSockets };
 	const config: S3ClientConfig = {
 		region: connection.region,
 		endpoint: connection.endpoint,
 		forcePathStyle: connection.forcePathStyle,
-		credentials: {
-			accessKeyId: String(credentials.accessKeyId ?? '').trim(),
-			secretAccessKey: String(credentials.secretAccessKey ?? '').trim(),
-			sessionToken: credentials.sessionToken ? String(credentials.sessionToken).trim() : undefined,
-		},
+		credentials: identity.credentials,
 		maxAttempts: options.maxAttempts ?? 3,
 		retryMode: options.retryMode ?? 'standard',
 		// Reuse the resolved middleware of a command class for sends without per-call options
@@ -194,8 +203,8 @@ export function createS3Client(
 			// handler's socketTimeout. Its requestTimeout caps a whole request and, without
 			// throwOnRequestTimeout, only logs a warning, so a stalled server would hang the item.
 			// 0 turns either off (the handler skips a timeout of 0).
-			socketTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
-			connectionTimeout: options.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+			socketTimeout,
+			connectionTimeout,
 			httpAgent: new HttpAgent(agentOptions),
 			httpsAgent: new HttpsAgent({
 				...agentOptions,
@@ -207,5 +216,5 @@ export function createS3Client(
 		config.requestChecksumCalculation = 'WHEN_REQUIRED';
 		config.responseChecksumValidation = 'WHEN_REQUIRED';
 	}
-	return new S3Client(config);
+	return { client: new S3Client(config), identity };
 }

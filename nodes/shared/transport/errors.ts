@@ -248,6 +248,23 @@ export function toNodeError(
 		cancelled.context.code = 'ExecutionCancelled';
 		return cancelled;
 	}
+	if (e.name === 'IdentityResolutionError') {
+		// the credentials could not be had (AssumeRole refused, no host identity): the message
+		// names the role or the host already (transport/credentials.ts)
+		const idCode = (error as { code?: string }).code;
+		const idStatus = (error as { httpStatusCode?: number }).httpStatusCode;
+		const message = redact(e.message ?? 'Could not get credentials', secrets);
+		const apiError = new NodeApiError(node, { code: idCode ?? null, httpStatusCode: idStatus ?? null, message }, {
+			message,
+			description: 'Check the credential\'s Authentication and Assume Role settings.',
+			httpCode: idStatus !== undefined ? String(idStatus) : undefined,
+			itemIndex,
+		});
+		apiError.message = message;
+		apiError.context.code = idCode;
+		apiError.context.httpStatusCode = idStatus;
+		return apiError;
+	}
 	const code = s3ErrorCode(error);
 	const status = s3HttpStatus(error);
 	if (code !== undefined || status !== undefined) {
