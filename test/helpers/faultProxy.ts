@@ -11,7 +11,8 @@
  *  - `stallResponse`: forward the status, headers and N bytes of the body, then go silent;
  *  - `pause`: forward everything, but hold the answer for `ms` first (or, with `afterBytes`,
  *    forward the status, headers and N body bytes, go silent for `ms`, then send the rest): a
- *    slow server that recovers.
+ *    slow server that recovers;
+ *  - `rewriteResponseHeaders`: forward, changing the response headers (e.g. a shifted `date`).
  *
  * Listens on 127.0.0.1 only, on a port the OS picks. Every timer is bounded and unref'd;
  * `close()` (call it in afterAll) destroys every socket it holds. Every request is logged
@@ -52,7 +53,9 @@ export type FaultAction =
 	/** forward the status, headers and N body bytes, then send nothing more (socket kept open) */
 	| { kind: 'stallResponse'; afterBytes: number }
 	/** hold the answer `ms` before its headers, or (with `afterBytes`) after N body bytes, then go on */
-	| { kind: 'pause'; ms: number; afterBytes?: number };
+	| { kind: 'pause'; ms: number; afterBytes?: number }
+	/** forward normally, but let `rewrite` change the response headers first (e.g. shift `date`) */
+	| { kind: 'rewriteResponseHeaders'; rewrite: (headers: http.OutgoingHttpHeaders) => void };
 
 export interface FaultRule {
 	/** which requests the rule applies to (default: every request) */
@@ -345,6 +348,7 @@ export class FaultProxy {
 			for (const [name, value] of Object.entries(up.headers)) {
 				if (!HOP_BY_HOP.has(name.toLowerCase()) && value !== undefined) outHeaders[name] = value;
 			}
+			if (action?.kind === 'rewriteResponseHeaders') action.rewrite(outHeaders);
 			res.writeHead(up.statusCode ?? 502, up.statusMessage, outHeaders);
 			if (action?.kind === 'pause' && action.afterBytes !== undefined) {
 				// forward N body bytes, go silent for ms, then the rest
