@@ -23,9 +23,17 @@ die() { log "ERROR: $*"; [ -s "$DIR/out/rgw-sts.log" ] && tail -n 15 "$DIR/out/r
 [ ${#KEY} = 16 ] || die "RGW_STS_KEY must be 16 characters"
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT on 127.0.0.1 already in use"; fi
 export CEPH_CONF=$CONF CEPH_KEYRING=$DIR/keyring
-if ! grep -q '^\[client.rgw.sts\]' "$CONF"; then
-  cat >>"$CONF" <<CONF
-
+# a gateway started earlier on this cluster (another test file): stop it, then (re)write its section
+if [ -f "$DIR/run/radosgw-sts.pid" ]; then
+  old=$(cat "$DIR/run/radosgw-sts.pid")
+  if kill -0 "$old" 2>/dev/null && tr '\0' ' ' <"/proc/$old/cmdline" 2>/dev/null | grep -q -- "$CONF"; then
+    kill -KILL "$old" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -f "$DIR/run/radosgw-sts.pid"
+fi
+sed -i '/^\[client.rgw.sts\]/,$d' "$CONF"   # the section is always the last one
+cat >>"$CONF" <<CONF
 [client.rgw.sts]
 rgw frontends = beast endpoint=127.0.0.1:$PORT
 rgw data = $DIR/rgw-sts
@@ -37,6 +45,7 @@ rgw s3 auth use sts = true
 rgw sts key = $KEY
 rgw sts min session duration = $MIN
 CONF
+if ! grep -q '^\[client.rgw.sts\]' "$DIR/keyring"; then
   ceph auth get-or-create client.rgw.sts mon 'allow rw' osd 'allow rwx' mgr 'allow rw' >>"$DIR/keyring" 2>/dev/null || die "rgw-sts key failed"
 fi
 mkdir -p "$DIR/rgw-sts"

@@ -58,10 +58,16 @@ export interface StsGateway {
 export async function startStsGateway(): Promise<StsGateway> {
 	const dir = rgwDir();
 	const port = await freePort();
-	const { stdout } = await execFileAsync(path.join(SCRIPTS_DIR, 'rgw-sts-up.sh'), [], {
-		env: { ...process.env, RGW_DIR: dir, STS_PORT: String(port), RGW_STS_MIN_SESSION_DURATION: '5' },
-		timeout: 90_000,
-	});
+	let stdout: string;
+	try {
+		({ stdout } = await execFileAsync(path.join(SCRIPTS_DIR, 'rgw-sts-up.sh'), [], {
+			env: { ...process.env, RGW_DIR: dir, STS_PORT: String(port), RGW_STS_MIN_SESSION_DURATION: '5' },
+			timeout: 90_000,
+		}));
+	} catch (error) {
+		const e = error as Error & { stderr?: string; stdout?: string };
+		throw new Error(`scripts/rgw-sts-up.sh failed: ${e.message}\n${e.stderr ?? ''}${e.stdout ?? ''}`);
+	}
 	const endpoint = /S3_STS_ENDPOINT=(\S+)/.exec(stdout)?.[1];
 	if (!endpoint) throw new Error(`rgw-sts-up.sh printed no endpoint: ${stdout}`);
 	return {
