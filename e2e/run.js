@@ -172,8 +172,9 @@ class Execution {
 	binaryBytes(binary) {
 		const m = /^filesystem(?:-v2)?:(.+)$/.exec(binary?.id ?? '');
 		if (!m) return binary?.data && binary.data !== 'filesystem-v2' ? Buffer.from(binary.data, 'base64') : undefined;
-		const file = path.join(this.userFolder, '.n8n', 'storage', m[1]);
-		return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+		// n8n 2.x keeps the files in .n8n/storage, n8n 1.x in .n8n/binaryData
+		const file = ['storage', 'binaryData'].map((d) => path.join(this.userFolder, '.n8n', d, m[1])).find((f) => fs.existsSync(f));
+		return file ? fs.readFileSync(file) : undefined;
 	}
 	get startedAt() {
 		return Date.parse(this.snapshot?.startedAt);
