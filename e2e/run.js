@@ -50,7 +50,7 @@ const util = require('node:util');
 const h = require('./lib/harness');
 const { runTriggerChecks, TRIGGER_TYPE } = require('./trigger');
 
-const { ROOT, WORK, PACKAGE_DIR, NODE_TYPE, CRED_ID, DEFAULT_BUCKET, UsageError, Interrupted, log, secs, tail, cleanupAll, bailIfInterrupted } = h;
+const { ROOT, WORK, PACKAGE_DIR, PACKAGE_NAME, NODE_TYPE, CRED_ID, DEFAULT_BUCKET, UsageError, Interrupted, log, secs, tail, cleanupAll, bailIfInterrupted } = h;
 const { startS3, sweepStale, ensureN8nInstalled, prepareUserFolder, n8n, n8nVersion, readExecutionsFromDb, trail, sdkFor, httpGet } = h;
 let EXAMPLES = path.join(ROOT, 'examples');
 const EXEC_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 5 * 60 * 1000);

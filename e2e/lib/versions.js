@@ -243,7 +243,9 @@ async function ensureN8nVersion(version, opts = {}) {
 	if (!/^\d+\.\d+\.\d+$/.test(version)) throw new h.UsageError(`--n8n wants an exact version such as 2.41.3, not "${version}"`);
 	sweepScratch();
 	const started = Date.now();
-	const major = Number(opts.node) || (await nodeMajorFor(version));
+	// a finished install of this version needs no registry call to choose the Node.js again
+	const done = fs.existsSync(cacheRoot()) ? fs.readdirSync(cacheRoot()).find((n) => new RegExp(`^n8n-${version.replace(/\./g, '\\.')}-node(\\d+)$`).test(n) && finished(path.join(cacheRoot(), n))) : null;
+	const major = Number(opts.node) || (done ? Number(/node(\d+)$/.exec(done)[1]) : await nodeMajorFor(version));
 	const node = await ensureNode(major, opts);
 	const dir = path.join(cacheRoot(), `n8n-${version}-node${major}`);
 	let how = `cached (${dir})`;
