@@ -16,8 +16,8 @@
  * plus the example examples/new-csv-inbox-trigger.json, active: a CSV put in inbox/ gets its JSON
  * summary in summaries/ and is moved to processed/; a CSV there before activation stays.
  *
- * Every 2 seconds is 30 poll times `0 * * * * *`, `2 * * * * *`, …: n8n refuses a seconds field
- * that is not a single number ("at least a minute"; 2.8 refuses only `*`, 2.41 also `0,2,4`).
+ * The custom cron is a list of seconds (`0,2,…,58 * * * * *`): n8n refuses `*` in the seconds
+ * field of a poll time ("at least a minute").
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -29,11 +29,6 @@ const TRIGGER_TYPE = `${h.PACKAGE_NAME}.s3StorageTrigger`;
 const COPY_WF_ID = 's3E2eTriggerCopy1';
 const CSV_WF_ID = 's3Demo10CsvTrigger';
 const EVERY_2_S = `${Array.from({ length: 30 }, (_, i) => i * 2).join(',')} * * * * *`;
-/**
- * Every 2 seconds as n8n's poll times: one custom cron per second value. n8n 2.41 refuses any
- * seconds field that is not a single number (isSubMinuteCron: "0,2,4 …" too), n8n 2.8 only `*`.
- */
-const POLL_EVERY_2_S = { item: Array.from({ length: 30 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 2} * * * * *` })) };
 const OWNER = { email: 'owner@example.com', firstName: 'Trigger', lastName: 'Test', password: 'S3-Storage-trigger1' };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -66,7 +61,7 @@ function copyWorkflow(bucket) {
 				typeVersion: 1,
 				position: [0, 0],
 				parameters: {
-					pollTimes: POLL_EVERY_2_S,
+					pollTimes: { item: [{ mode: 'custom', cronExpression: EVERY_2_S }] },
 					bucketName: rl(bucket),
 					prefix: 'drop/',
 					event: 'objectCreated',
@@ -103,7 +98,7 @@ function copyWorkflow(bucket) {
 function csvWorkflow(bucket) {
 	const wf = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'new-csv-inbox-trigger.json'), 'utf8'));
 	for (const node of wf.nodes) {
-		if (node.type === TRIGGER_TYPE) node.parameters.pollTimes = POLL_EVERY_2_S;
+		if (node.type === TRIGGER_TYPE) node.parameters.pollTimes = { item: [{ mode: 'custom', cronExpression: EVERY_2_S }] };
 		for (const name of ['bucketName', 'sourceBucketName', 'destinationBucketName']) {
 			if (node.parameters[name]?.__rl) node.parameters[name].value = bucket;
 		}
@@ -325,7 +320,7 @@ async function runTriggerChecks(opts, s3Server, outerChecks) {
 	return { passed: checks.passed, failed: checks.failed };
 }
 
-module.exports = { runTriggerChecks, TRIGGER_TYPE, EVERY_2_S, POLL_EVERY_2_S };
+module.exports = { runTriggerChecks, TRIGGER_TYPE, EVERY_2_S };
 
 if (require.main === module) {
 	h.setLogPrefix?.('trigger');
