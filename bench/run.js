@@ -12,7 +12,9 @@
  * Options:
  *   --size=N[KiB|MiB|GiB]   file size for upload/download (default 256MiB)
  *   --runs=N                runs; the table shows the median of each figure (default 1)
- *   --sections=a,b          file, small, list, delete (default all)
+ *   --sections=a,b          file, small, list, delete, trigger (default all; trigger: bench/trigger.js,
+ *                           its own RGW; a trigger-only run saves bench/results-trigger.md)
+ *   --trigger-objects=N     objects in the trigger section's prefix (default 100000)
  *   --contenders=a,b        ours, builtin, sdk, aws (default all; aws only when the `aws` CLI is
  *                           installed; builtin is skipped above 2 GiB unless named, since it
  *                           refuses files > 2 GiB); also narrows the small/list/delete sections
@@ -62,6 +64,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const h = require('../e2e/lib/harness');
 const { credentials, workflows, STORED_INPUT_ID } = require('./workflows');
+const { triggerSection } = require('./trigger');
 
 h.setLogPrefix('bench');
 h.installSignalHandlers();
@@ -107,7 +110,8 @@ function parseArgs(argv) {
 	const o = {
 		size: 256 * MiB,
 		runs: 1,
-		sections: ['file', 'small', 'list', 'delete'],
+		sections: ['file', 'small', 'list', 'delete', 'trigger'],
+		triggerObjects: 100_000,
 		contenders: null,
 		store: undefined,
 		bulkStore: 'memstore',
@@ -144,6 +148,7 @@ function parseArgs(argv) {
 		else if (k === '--small') o.small = Math.floor(num());
 		else if (k === '--list') o.list = Math.floor(num());
 		else if (k === '--delete') o.del = Math.floor(num());
+		else if (k === '--trigger-objects') o.triggerObjects = Math.floor(num());
 		else if (k === '--out') o.out = v ? path.resolve(v) : null;
 		else if (k === '--keep') o.keep = true;
 		else if (k === '--verbose') o.verbose = true;
@@ -153,7 +158,7 @@ function parseArgs(argv) {
 			process.exit(0);
 		} else throw new UsageError(`unknown argument "${a}" (see --help)`);
 	}
-	for (const s of o.sections) if (!['file', 'small', 'list', 'delete'].includes(s)) throw new UsageError(`--sections: unknown section "${s}"`);
+	for (const s of o.sections) if (!['file', 'small', 'list', 'delete', 'trigger'].includes(s)) throw new UsageError(`--sections: unknown section "${s}"`);
 	for (const c of o.contenders ?? []) if (!['ours', 'builtin', 'sdk', 'aws'].includes(c)) throw new UsageError(`--contenders: unknown contender "${c}"`);
 	o.store ??= o.size >= GiB ? 'bluestore' : 'memstore';
 	for (const st of [o.store, o.bulkStore]) if (!['bluestore', 'memstore'].includes(st)) throw new UsageError('--store and --bulk-store must be bluestore or memstore');
@@ -671,6 +676,9 @@ function otherLoad(ctx) {
 // ------------------------------------------------------------------------------------ main
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
+	// the trigger section runs on its own RGW (bench/trigger.js), after the others
+	const wantTrigger = opts.sections.includes('trigger');
+	opts.sections = opts.sections.filter((x) => x !== 'trigger');
 	const cmdline = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 	if (!fs.existsSync(path.join(h.PACKAGE_DIR, 'dist', 'nodes', 'S3Storage', 'S3Storage.node.js'))) throw new UsageError('dist/ is missing: run `npm run build` first (npm run bench does)');
 	const aws = awsCli();
@@ -705,6 +713,14 @@ async function main() {
 	if (needDisk > freeDisk) throw new UsageError(`not enough disk under ${h.WORK}: need ≈ ${(needDisk / GiB).toFixed(1)} GiB, ${(freeDisk / GiB).toFixed(1)} GiB free`);
 
 	const ctx = { opts, contenders, size, dataDir, userFolder, logDir, snapDir };
+	const triggerMd = () => triggerSection({ objects: opts.triggerObjects, runs: Math.max(3, opts.runs), runDir, keep: opts.keep, verbose: opts.verbose });
+	if (!opts.sections.length) {
+		const text = `# S3 Storage Trigger benchmark\n\n- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\n- command: \`${cmdline}\`\n\n${await triggerMd()}\n`;
+		process.stdout.write(`\n${text}`);
+		const out = process.argv.some((a) => a.startsWith('--out=')) ? opts.out : path.join(BENCH, 'results-trigger.md');
+		if (out) fs.writeFileSync(out, text);
+		return 0;
+	}
 	try {
 		if (fileSection_) {
 			ctx.bigFile = path.join(dataDir, `big-${size}.bin`);
@@ -812,6 +828,7 @@ async function main() {
 			'script) and the S3 server\'s processes used during the run, divided by the items: on a machine whose cores are all busy,',
 			'items/s ≈ cores × 1000 / (client + server CPU ms per item).',
 		];
+		if (wantTrigger) lines.push('', await triggerMd());
 		const text = `${lines.join('\n')}\n`;
 		process.stdout.write(`\n${text}`);
 		if (opts.out) {

@@ -1,43 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** A bucket picker: searchable list (ListBuckets) or a typed name. */
-export function bucketLocator(
-	name = 'bucketName',
-	displayName = 'Bucket Name',
-	description = 'The name of the bucket, e.g. my-bucket (pick it from the list or type it)',
-): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchBuckets', searchable: true },
-			},
-			{
-				displayName: 'By Name',
-				name: 'name',
-				type: 'string',
-				placeholder: 'my-bucket',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^[^/\\s]{1,255}$',
-							errorMessage: 'Give the bucket name only, without slashes or spaces',
-						},
-					},
-				],
-			},
-		],
-	};
-}
+// the bucket picker is shared with the trigger node
+export { bucketLocator } from '../../shared/descriptions';
 
 /** An object key picker: keys listed under what the user types (ListObjectsV2), or a typed key. */
 export function keyLocator(name = 'key', displayName = 'Key', description = 'The object key, e.g. reports/2024/summary.csv (used exactly as given: no slash is added or removed)'): INodeProperties {
