@@ -478,7 +478,12 @@ async function main() {
 	const runOnce = async (label) => {
 		const key = `install-test/${label}.txt`;
 		const text = `written by n8n through ${PACKAGE_NAME} (${label})`;
-		const r = await callWebhook(url, { key, text });
+		// n8n 2.41 registers the webhook of a just-activated workflow a moment after answering
+		let r = await callWebhook(url, { key, text });
+		for (let i = 0; i < 60 && r.status === 404 && /not registered/.test(r.text); i++) {
+			await new Promise((res) => setTimeout(res, 500));
+			r = await callWebhook(url, { key, text });
+		}
 		c.ok(r.status === 200 && r.json?.data === text && r.json?.key === key, `${label}: the webhook workflow uploaded and downloaded ${key} (HTTP ${r.status})`, r.text.slice(0, 400));
 		const stored = await sdk.text(s3.bucket, key).catch((e) => `(${e.name})`);
 		c.ok(stored === text, `${label}: the S3 server has what the workflow wrote`, stored);
