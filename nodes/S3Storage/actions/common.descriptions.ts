@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../../shared/transport/client';
 
 // the bucket picker is shared with the trigger node
 export { bucketLocator } from '../../shared/descriptions';
@@ -47,6 +48,15 @@ export const requestOptions: INodeProperties[] = [
 			'How many input items to process at the same time. Output order and pairing stay as the input\'s.',
 	},
 	{
+		displayName: 'Connection Timeout (Ms)',
+		name: 'connectionTimeout',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_CONNECTION_TIMEOUT_MS,
+		description:
+			'Milliseconds to wait for the server to accept a connection; the attempt is then retried (see Max Attempts). 0 means no limit.',
+	},
+	{
 		displayName: 'Full Checksums',
 		name: 'fullChecksums',
 		type: 'boolean',
@@ -68,9 +78,9 @@ export const requestOptions: INodeProperties[] = [
 		name: 'requestTimeout',
 		type: 'number',
 		typeOptions: { minValue: 0 },
-		default: 0,
+		default: DEFAULT_REQUEST_TIMEOUT_MS,
 		description:
-			'Milliseconds a request may wait for data from the server before it fails. 0 means no limit.',
+			'Milliseconds a request may go without any data before it fails; the attempt is then retried (see Max Attempts). The default (120 s) outlasts the longest silence measured from a server at work (a 512 MiB part copy on Ceph RGW: up to 48 s). 0 means no limit.',
 	},
 	{
 		displayName: 'Retry Mode',
