@@ -12,7 +12,8 @@
  * Options:
  *   --size=N[KiB|MiB|GiB]   file size for upload/download (default 256MiB)
  *   --runs=N                runs; the table shows the median of each figure (default 1)
- *   --sections=a,b          file, small, list, delete (default all)
+ *   --sections=a,b          file, small, list, delete, folders (default all)
+ *   --folders-...           options of the folders section: see bench/folders.js
  *   --contenders=a,b        ours, builtin, sdk, aws (default all; aws only when the `aws` CLI is
  *                           installed; builtin is skipped above 2 GiB unless named, since it
  *                           refuses files > 2 GiB); also narrows the small/list/delete sections
@@ -62,6 +63,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const h = require('../e2e/lib/harness');
 const { credentials, workflows, STORED_INPUT_ID } = require('./workflows');
+const folders = require('./folders');
 
 h.setLogPrefix('bench');
 h.installSignalHandlers();
@@ -107,7 +109,8 @@ function parseArgs(argv) {
 	const o = {
 		size: 256 * MiB,
 		runs: 1,
-		sections: ['file', 'small', 'list', 'delete'],
+		sections: ['file', 'small', 'list', 'delete', 'folders'],
+		folders: {},
 		contenders: null,
 		store: undefined,
 		bulkStore: 'memstore',
@@ -145,6 +148,7 @@ function parseArgs(argv) {
 		else if (k === '--list') o.list = Math.floor(num());
 		else if (k === '--delete') o.del = Math.floor(num());
 		else if (k === '--out') o.out = v ? path.resolve(v) : null;
+		else if (k.startsWith('--folders-')) o.folders[k.slice('--folders-'.length)] = v;
 		else if (k === '--keep') o.keep = true;
 		else if (k === '--verbose') o.verbose = true;
 		else if (k === '--help' || k === '-h') {
@@ -153,7 +157,7 @@ function parseArgs(argv) {
 			process.exit(0);
 		} else throw new UsageError(`unknown argument "${a}" (see --help)`);
 	}
-	for (const s of o.sections) if (!['file', 'small', 'list', 'delete'].includes(s)) throw new UsageError(`--sections: unknown section "${s}"`);
+	for (const s of o.sections) if (!['file', 'small', 'list', 'delete', 'folders'].includes(s)) throw new UsageError(`--sections: unknown section "${s}"`);
 	for (const c of o.contenders ?? []) if (!['ours', 'builtin', 'sdk', 'aws'].includes(c)) throw new UsageError(`--contenders: unknown contender "${c}"`);
 	o.store ??= o.size >= GiB ? 'bluestore' : 'memstore';
 	for (const st of [o.store, o.bulkStore]) if (!['bluestore', 'memstore'].includes(st)) throw new UsageError('--store and --bulk-store must be bluestore or memstore');
@@ -287,7 +291,7 @@ async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 			if (row) snap = { status: row.status, data: row.data };
 		}
 		const runData = snap?.data?.resultData?.runData ?? {};
-		const measured = ['Upload', 'Download', 'List', 'Delete folder'].find((n) => runData[n]);
+		const measured = ['Upload', 'Download', 'List', 'Delete folder', 'Copy folder', 'Move folder'].find((n) => runData[n]);
 		const run = measured ? runData[measured][0] : undefined;
 		const node = run
 			? {
@@ -749,6 +753,11 @@ async function main() {
 			uploadOptions: { ...(opts.partSize ? { partSize: opts.partSize } : {}), ...(opts.queueSize ? { queueSize: opts.queueSize } : {}) },
 			smallOptions: opts.concurrency ? { concurrency: opts.concurrency } : {},
 		});
+		if (opts.sections.includes('folders')) {
+			Object.assign(ctx.wfs, folders.workflows());
+			ctx.foldersOpts = folders.parseOptions(opts.folders);
+			ctx.foldersDefaults = folders.readDefaults(ROOT);
+		}
 		log('preparing the n8n user folder...');
 		const prep = await h.prepareUserFolder(userFolder, { workflows: Object.values(ctx.wfs), credentials: credentials(), s3: ctx.s3, logDir, verbose: opts.verbose });
 		log(`  ${prep.how}`);
@@ -772,6 +781,7 @@ async function main() {
 			}
 			if (fileSection_) await fileSection(ctx, run, res);
 			await bulkSections(ctx, run, res);
+			if (opts.sections.includes('folders')) await folders.section(ctx, run, res, { runN8n, runTool });
 			noise.push({ at: 'end', load: os.loadavg()[0], ...otherLoad(ctx) });
 		}
 
@@ -799,6 +809,7 @@ async function main() {
 			'Targets (issue 5):',
 			...verdicts.map((v) => `- ${v}`),
 			'',
+			...(opts.sections.includes('folders') ? folders.report(ctx, all, median) : []),
 			'How: times of n8n nodes are the node\'s `executionTime` from the execution\'s runData (n8n start-up excluded;',
 			'the upload\'s input file is already in n8n\'s filesystem binary store); peak RSS is the largest sum of VmRSS over the n8n process and its children,',
 			'sampled every 100 ms from 1.5 s before the node to 0.5 s after it; "idle" is the same measure in a run of the',
