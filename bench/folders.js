@@ -151,6 +151,9 @@ function toolEnvs(ctx, s3) {
 		RCLONE_CONFIG_BENCH_REGION: s3.region,
 		RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
 	};
+	// rclone's Go SDK fails on an AWS_CA_BUNDLE it cannot use ("unsupported transport") even for
+	// plain http; the RGW here is http
+	if (s3.endpoint.startsWith('http:')) delete rclone.AWS_CA_BUNDLE;
 	fs.writeFileSync(rclone.RCLONE_CONFIG, '');
 	return { aws, rclone };
 }
