@@ -43,6 +43,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const h = require('./lib/harness');
+const { runTriggerChecks, TRIGGER_TYPE } = require('./trigger');
 
 const { ROOT, WORK, PACKAGE_DIR, NODE_TYPE, CRED_ID, DEFAULT_BUCKET, UsageError, Interrupted, log, secs, tail, cleanupAll, bailIfInterrupted } = h;
 const { startS3, sweepStale, ensureN8nInstalled, prepareUserFolder, n8n, n8nVersion, readExecutionsFromDb, trail, sdkFor, httpGet } = h;
@@ -103,7 +104,9 @@ function loadExamples(only, bucket) {
 				for (const node of workflow.nodes ?? []) if (node.type === NODE_TYPE) node.parameters = rewrite(node.parameters);
 			}
 			return { file, workflow };
-		});
+		})
+		// workflows started by the S3 Storage Trigger run active in `n8n start` (e2e/trigger.js), not in execute-batch
+		.filter(({ workflow }) => !(workflow.nodes ?? []).some((n) => n.type === TRIGGER_TYPE));
 }
 
 /** Static checks every example must pass (they are also what users import into the editor). */
@@ -703,6 +706,13 @@ async function main() {
 			}
 		});
 		env.sdk.client.destroy();
+
+		if (!opts.only) {
+			// the S3 Storage Trigger, active in a running n8n (e2e/trigger.js)
+			checks.group = 'trigger: active workflows in n8n start';
+			log('the S3 Storage Trigger in a running n8n (n8n start, polls every 2 s)...');
+			await phase('trigger in n8n start', () => runTriggerChecks(opts, s3, checks));
+		}
 
 		const failed = checks.failed;
 		if (failed.length) keepRunDir = true;

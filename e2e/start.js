@@ -289,7 +289,7 @@ async function main() {
 	}
 }
 
-module.exports = { startEditor, OWNER, DEMO_OBJECTS, EXTRA_BUCKETS, WEBHOOK_WORKFLOW_ID, WEBHOOK_PATH, FILES_DIR };
+module.exports = { startEditor, restClient, waitForN8n, OWNER, DEMO_OBJECTS, EXTRA_BUCKETS, WEBHOOK_WORKFLOW_ID, WEBHOOK_PATH, FILES_DIR };
 
 if (require.main === module) {
 	main().catch(async (e) => {

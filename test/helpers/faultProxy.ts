@@ -8,7 +8,8 @@
  *  - `cutResponse`: forward the server's status, headers and N bytes of its body, then reset;
  *  - `stall`: accept the request and never answer (until the proxy closes, or at most
  *    `maxStallMs`);
- *  - `stallResponse`: forward the status, headers and N bytes of the body, then go silent.
+ *  - `stallResponse`: forward the status, headers and N bytes of the body, then go silent;
+ *  - `rewriteResponseHeaders`: forward, changing the response headers (e.g. a shifted `date`).
  *
  * Listens on 127.0.0.1 only, on a port the OS picks. Every timer is bounded and unref'd;
  * `close()` (call it in afterAll) destroys every socket it holds. Every request is logged
@@ -47,7 +48,9 @@ export type FaultAction =
 	| { kind: 'cutResponse'; afterBytes: number; graceful?: boolean }
 	| { kind: 'stall' }
 	/** forward the status, headers and N body bytes, then send nothing more (socket kept open) */
-	| { kind: 'stallResponse'; afterBytes: number };
+	| { kind: 'stallResponse'; afterBytes: number }
+	/** forward normally, but let `rewrite` change the response headers first (e.g. shift `date`) */
+	| { kind: 'rewriteResponseHeaders'; rewrite: (headers: http.OutgoingHttpHeaders) => void };
 
 export interface FaultRule {
 	/** which requests the rule applies to (default: every request) */
@@ -320,6 +323,7 @@ export class FaultProxy {
 			for (const [name, value] of Object.entries(up.headers)) {
 				if (!HOP_BY_HOP.has(name.toLowerCase()) && value !== undefined) outHeaders[name] = value;
 			}
+			if (action?.kind === 'rewriteResponseHeaders') action.rewrite(outHeaders);
 			res.writeHead(up.statusCode ?? 502, up.statusMessage, outHeaders);
 			if (action?.kind !== 'cutResponse' && action?.kind !== 'stallResponse') {
 				up.pipe(res);

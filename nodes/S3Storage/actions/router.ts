@@ -4,8 +4,9 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { createS3Client, CredentialConfigError, resolveConnection, type ClientOptions, type S3StorageCredentials } from '../../shared/transport/client';
-import { redact, s3ErrorCode, s3HttpStatus, toNodeError } from '../../shared/transport/errors';
+import { type ClientOptions, type S3StorageCredentials } from '../../shared/transport/client';
+import { connect } from '../../shared/transport/connect';
+import { s3ErrorCode, s3HttpStatus, toNodeError } from '../../shared/transport/errors';
 import { runBounded } from '../../shared/helpers/concurrency';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
 import { operations } from './operations';
@@ -30,7 +31,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const credentials = await this.getCredentials<S3StorageCredentials>('s3StorageApi');
-	const secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ''].map((s) => String(s ?? ''));
 	const first = (this.getNodeParameter('options', 0, {}) as IDataObject) ?? {};
 	const clientOptions: ClientOptions = {
 		maxAttempts: first.maxAttempts !== undefined ? Number(first.maxAttempts) : undefined,
@@ -41,20 +41,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (clientOptions.maxAttempts !== undefined && (!Number.isInteger(clientOptions.maxAttempts) || clientOptions.maxAttempts < 1)) {
 		throw new NodeOperationError(this.getNode(), 'Max Attempts must be a whole number of at least 1');
 	}
-	let client;
-	let endpoint: string | undefined;
-	try {
-		endpoint = resolveConnection(credentials).endpoint;
-		client = createS3Client(credentials, clientOptions);
-	} catch (error) {
-		if (error instanceof CredentialConfigError) {
-			// the endpoint is quoted in the message; keys pasted into it must not show
-			throw new NodeOperationError(this.getNode(), redact(error.message, secrets), {
-				description: 'Open the S3 Storage API credential and fix the field named above.',
-			});
-		}
-		throw new NodeOperationError(this.getNode(), error as Error);
-	}
+	const { client, endpoint, secrets } = connect(this.getNode(), credentials, clientOptions);
 	const concurrency = Math.max(1, Math.floor(Number(first.concurrency ?? DEFAULT_CONCURRENCY)) || 1);
 	const abortSignal = this.getExecutionCancelSignal?.();
 	const results: INodeExecutionData[][] = new Array(items.length);

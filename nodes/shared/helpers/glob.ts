@@ -1,35 +1,21 @@
 import picomatch from 'picomatch';
 
-/** Tests one object key against a compiled pattern. */
+/** A compiled key filter: true when the key matches. */
 export type KeyMatcher = (key: string) => boolean;
 
 /**
- * Compiles a glob pattern on object keys (picomatch, bash-style globbing), shared by the action
- * node (Folder → Download, option `keyPattern`) and the trigger node (option `keyPattern`) so a
- * pattern means the same in both.
+ * Compiles a glob on object keys (picomatch): `*` and `?` stay within one `/`-separated segment,
+ * `**` crosses segments, `{a,b}` and `[abc]` work as in a shell, and names starting with a dot
+ * match too. A pattern without a `/` is matched against the key's last segment (its file name),
+ * so `*.csv` finds CSV files at any depth; a pattern with a `/` is matched against the whole key
+ * (e.g. `invoices/** /*.pdf` without the space). An empty pattern matches every key.
  *
- * The rule, in short:
- * - the pattern is matched against the WHOLE key (e.g. `reports/2024/q1/sales.csv`), not the
- *   part under the folder or prefix;
- * - `*` and `?` never cross a `/`; `**` crosses any number of folders (`invoices/**\/*.pdf`
- *   matches `invoices/a.pdf` and `invoices/2024/05/b.pdf`);
- * - a pattern WITHOUT a `/` is matched against the key's last segment (its file name), so
- *   `*.csv` matches `a.csv` and `reports/2024/a.csv` alike;
- * - `{a,b}`, `[abc]`, `!(x)` and the other bash extglobs work; a leading `!` negates the whole
- *   pattern (`!*.tmp`: everything but .tmp files);
- * - S3 keys have no hidden files: `*` also matches names that start with a dot;
- * - case-sensitive (S3 keys are), unless `caseInsensitive` is set.
- *
- * An empty (or blank) pattern gives `undefined`: no filter.
- *
- * @param pattern the glob, e.g. `*.csv` or `invoices/**\/*.pdf` (trimmed)
- * @returns a function key → boolean, or undefined for an empty pattern
- * @throws Error (plain) when picomatch cannot compile the pattern; callers turn it into a
- *   NodeOperationError naming their parameter
+ * @param pattern the glob as the user typed it (surrounding spaces ignored)
+ * @returns a matcher function; compile once, call per key
+ * @throws Error from picomatch for a pattern it cannot compile (callers name the parameter)
  */
-export function compileKeyPattern(pattern: string | undefined | null, { caseInsensitive = false }: { caseInsensitive?: boolean } = {}): KeyMatcher | undefined {
-	const p = String(pattern ?? '').trim();
-	if (!p) return undefined;
-	const matcher = picomatch(p, { dot: true, basename: !p.replace(/^!/, '').includes('/'), nocase: caseInsensitive, strictBrackets: true });
-	return (key: string) => matcher(key);
+export function compileKeyGlob(pattern: string | undefined): KeyMatcher {
+	const glob = (pattern ?? '').trim();
+	if (!glob) return () => true;
+	return picomatch(glob, { dot: true, basename: !glob.includes('/') });
 }

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 /**
  * Checks a bucket name against S3's naming rules (3–63 characters; lower-case letters, digits,
@@ -10,7 +10,7 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
  * @throws NodeOperationError naming `parameter` and the rule that failed
  */
 export function validateBucketName(
-	ctx: IExecuteFunctions,
+	ctx: { getNode(): INode },
 	name: unknown,
 	itemIndex: number,
 	parameter = 'Bucket Name',

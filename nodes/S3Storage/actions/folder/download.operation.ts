@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { fileNameFromKey, lengthChecked } from '../../../shared/helpers/binary';
 import { forEachPaged } from '../../../shared/helpers/concurrency';
-import { compileKeyPattern, type KeyMatcher } from '../../../shared/helpers/glob';
+import { compileKeyGlob, type KeyMatcher } from '../../../shared/helpers/glob';
 import { readLimit } from '../../../shared/helpers/limits';
 import { listPages } from '../../../shared/helpers/listing';
 import { getBucketParam, getOptions } from '../../../shared/helpers/params';
@@ -57,7 +57,7 @@ export const description: INodeProperties[] = [
 
 /**
  * Folder → Download: every object under the folder key (optionally only keys matching
- * `keyPattern`, see {@link compileKeyPattern}), one output item each, in key order (S3 API:
+ * `keyPattern`, see {@link compileKeyGlob}), one output item each, in key order (S3 API:
  * ListObjectsV2 page by page, GetObject per object with `objectsInFlight` at once). Each body is
  * streamed into n8n's binary data (checked against its Content-Length), never held whole here.
  * Folder markers (keys ending in "/") are skipped. Return All / Limit bound the objects returned.
@@ -78,11 +78,11 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	}
 	const options = getOptions(this, i);
 	const inFlight = readObjectsInFlight(this, i, options, DEFAULT_DOWNLOADS_IN_FLIGHT);
-	let matches: KeyMatcher | undefined;
+	let matches: KeyMatcher;
 	try {
-		matches = compileKeyPattern(options.keyPattern as string | undefined);
+		matches = compileKeyGlob(options.keyPattern as string | undefined);
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `Key Pattern "${String(options.keyPattern)}" is not a valid glob (${(error as Error).message}): escape special characters with "\\"`, {
+		throw new NodeOperationError(this.getNode(), `Key Pattern "${String(options.keyPattern)}" is not a valid glob (${(error as Error).message})`, {
 			itemIndex: i,
 		});
 	}
@@ -95,7 +95,7 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 			const keys: string[] = [];
 			for (const o of page.contents) {
 				const key = o.Key ?? '';
-				if (!key || key.endsWith('/') || (matches && !matches(key))) continue;
+				if (!key || key.endsWith('/') || !matches(key)) continue;
 				keys.push(key);
 				if (++found >= limit) break;
 			}
