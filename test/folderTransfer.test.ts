@@ -225,7 +225,7 @@ describe('folder download', () => {
 		'dlother/e.csv': Buffer.from('outside'),
 	};
 	beforeAll(async () => {
-		await putObject(bucket, 'dl/', '');
+		await putObject(bucket, 'dl/', Buffer.alloc(0));
 		for (const [k, v] of Object.entries(files)) await putObject(bucket, k, v, { contentType: k.endsWith('.csv') ? 'text/csv' : 'text/plain' });
 	});
 

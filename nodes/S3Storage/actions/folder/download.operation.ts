@@ -13,8 +13,9 @@ import type { OperationContext } from '../types';
 import { objectsInFlightOption, readFolderKey, readObjectsInFlight } from './copy.operation';
 
 /**
- * Default objects downloaded at the same time by Folder → Download. Measured (bench/folders.js,
- * 1,000 × 64 KiB into n8n's filesystem binary store, 2 shared cores): see bench/results.md.
+ * Default objects downloaded at the same time by Folder → Download: 16, the node's default item
+ * Concurrency (measured for small objects, common.descriptions.ts). Not swept separately yet:
+ * bench/folders.js times Folder Download of 1,000 × 64 KiB at this default against aws s3 cp.
  */
 export const DEFAULT_DOWNLOADS_IN_FLIGHT = 16;
 
