@@ -12,6 +12,9 @@ type Provider =
 	| 'dreamObjects'
 	| 'other';
 
+/** Providers whose credential offers host identity and assume role (AWS; MinIO and Ceph RGW serve STS AssumeRole). */
+const IDENTITY_PROVIDERS: Provider[] = ['aws', 'minio', 'other'];
+
 /** A field shown only for the given providers. */
 const onlyFor = (providers: Provider[]) => ({ show: { provider: providers } });
 
@@ -269,12 +272,31 @@ export class S3StorageApi implements ICredentialType {
 		},
 		...providerNotices,
 		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			default: 'accessKeys',
+			options: [
+				{ name: 'Access Keys', value: 'accessKeys', description: 'An access key ID and secret access key' },
+				{
+					name: 'Host Identity',
+					value: 'hostIdentity',
+					description:
+						"The AWS identity of the machine n8n runs on (environment, shared credentials file, ECS/EKS task role, EC2 instance role): only when the n8n admin sets N8N_S3_STORAGE_ALLOW_HOST_IDENTITY=true",
+				},
+			],
+			description:
+				"How to sign requests. Host Identity lets everyone who can use this credential act as the n8n host, so the n8n admin must allow it (environment variable N8N_S3_STORAGE_ALLOW_HOST_IDENTITY=true, or n8n's N8N_AWS_SYSTEM_CREDENTIALS_ACCESS_ENABLED=true).",
+			displayOptions: { ...onlyFor(IDENTITY_PROVIDERS), hideOnCloud: true },
+		},
+		{
 			displayName: 'Access Key ID',
 			name: 'accessKeyId',
 			type: 'string',
 			default: '',
 			required: true,
 			description: 'The access key ID of the key pair (Backblaze B2: the keyID of an application key)',
+			displayOptions: { hide: { authentication: ['hostIdentity'] } },
 		},
 		{
 			displayName: 'Secret Access Key',
@@ -283,6 +305,7 @@ export class S3StorageApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			displayOptions: { hide: { authentication: ['hostIdentity'] } },
 		},
 		{
 			displayName: 'Session Token',
@@ -291,7 +314,52 @@ export class S3StorageApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description: 'Only for temporary credentials (AWS STS, R2 temporary credentials, Wasabi STS, a MinIO or Ceph STS endpoint)',
-			displayOptions: onlyFor(['aws', 'cloudflareR2', 'wasabi', 'minio', 'upcloud', 'other']),
+			displayOptions: { ...onlyFor(['aws', 'cloudflareR2', 'wasabi', 'minio', 'upcloud', 'other']), hide: { authentication: ['hostIdentity'] } },
+		},
+		{
+			displayName: 'Assume Role',
+			name: 'assumeRole',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to use the keys (or host identity) above only to assume an IAM role (STS AssumeRole) and work as that role; the session is renewed before it expires',
+			displayOptions: onlyFor(IDENTITY_PROVIDERS),
+		},
+		{
+			displayName: 'Role ARN',
+			name: 'roleArn',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'arn:aws:iam::123456789012:role/MyRole',
+			description: 'The ARN of the role to assume',
+			displayOptions: { show: { provider: IDENTITY_PROVIDERS, assumeRole: [true] } },
+		},
+		{
+			displayName: 'External ID',
+			name: 'externalId',
+			type: 'string',
+			default: '',
+			description: "Only when the role's trust policy asks for one (sts:ExternalId), as for a role in another account",
+			displayOptions: { show: { provider: IDENTITY_PROVIDERS, assumeRole: [true] } },
+		},
+		{
+			displayName: 'Role Session Name',
+			name: 'roleSessionName',
+			type: 'string',
+			default: 'n8n-s3-storage',
+			description: 'Shown in CloudTrail and in the assumed role\'s ARN: 2–64 letters, digits and + = , . @ _ -',
+			displayOptions: { show: { provider: IDENTITY_PROVIDERS, assumeRole: [true] } },
+		},
+		{
+			displayName: 'Session Duration (Seconds)',
+			name: 'roleSessionDuration',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 43200 },
+			default: 3600,
+			description:
+				"How long each assumed-role session lasts; a new one is fetched before it ends. AWS accepts 900 up to the role's maximum session duration (1 hour unless raised, at most 12 hours).",
+			displayOptions: { show: { provider: IDENTITY_PROVIDERS, assumeRole: [true] } },
 		},
 		...regionFields,
 		...endpointFields,

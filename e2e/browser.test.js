@@ -14,9 +14,11 @@
  *   6. runs the backup example from its Schedule Trigger (reads a real folder on disk),
  *   7. posts a file to the published webhook example, gets a presigned URL back and fetches it,
  *   8. starts a new S3 Storage API credential, picks Cloudflare R2 and checks what the preset
- *      shows (its hint, region placeholder auto, no Ignore SSL Issues field); not saved.
+ *      shows (its hint, region placeholder auto, no Ignore SSL Issues field); not saved;
+ *   9. opens the S3 Storage Trigger of the CSV trigger example, picks the bucket from its list,
+ *      runs Fetch Test Event and reads the newest CSV (with its file) in the output panel.
  * Screenshots go to docs/ (editor-workflow.png, bucket-picker.png, node-output.png,
- * credential.png, webhook-execution.png); the README shows them.
+ * credential.png, webhook-execution.png, trigger-fetch-test-event.png); the README shows them.
  *
  * When /usr/bin/chromium is missing it is installed with apt-get (as root), otherwise the test
  * fails with the command to run. Browsers are never downloaded.
@@ -35,6 +37,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const INSTALL = 'apt-get update && apt-get install -y --no-install-recommends chromium';
 const CSV_WORKFLOW = 's3Demo08CsvSummary';
 const BACKUP_WORKFLOW = 's3Demo07ScheduledBackup';
+const TRIGGER_WORKFLOW = 's3Demo10CsvTrigger';
 const STEP_MS = 60_000;
 
 h.setLogPrefix('browser');
@@ -228,4 +231,41 @@ test('credential: the provider preset shows only its fields, with hints (Cloudfl
 	// close without saving
 	await modal.locator('.el-dialog__headerbtn').first().click();
 	await page.getByRole('button', { name: 'Close', exact: true }).click().catch(() => {});
+});
+
+test('trigger: picks the bucket from the list and fetches a test event (the newest CSV with its file)', { timeout: STEP_MS }, async () => {
+	await page.goto(`${ed.url}/workflow/${TRIGGER_WORKFLOW}`);
+	await canvasNode('S3 Storage Trigger').waitFor();
+	await canvasNode('S3 Storage Trigger').dblclick();
+	const locator = page.locator('[data-test-id="resource-locator-bucketName"]');
+	await locator.waitFor();
+	await locator.locator('[data-test-id="rlc-input"]').click();
+	await page.waitForFunction(() => document.querySelectorAll('[data-test-id="rlc-item"]').length >= 3);
+	await page.locator('[data-test-id="rlc-search"]').fill('demo');
+	await page.waitForFunction(() => {
+		const names = [...document.querySelectorAll('[data-test-id="rlc-item"]')].map((e) => e.innerText.trim());
+		return names.length === 1 && names[0] === 'n8n-demo';
+	});
+	await page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'n8n-demo' }).click();
+	assert.equal(await locator.locator('[data-test-id="rlc-input"]').inputValue(), 'n8n-demo');
+	const fetchButton = page.locator('[data-test-id="node-execute-button"]');
+	assert.match(await fetchButton.innerText(), /Fetch Test Event/i);
+	await fetchButton.click();
+	const output = page.locator('[data-test-id="output-panel"]');
+	try {
+		// an item with a binary opens on the Binary view: the file, then the fields in the table
+		await output.getByText('orders-2024-06.csv').first().waitFor();
+		await output.getByText('Table', { exact: true }).first().click();
+		await output.getByText('inbox/orders-2024-06.csv').first().waitFor();
+	} catch (e) {
+		await page.screenshot({ path: path.join(ed.runDir, 'trigger-failed.png') }).catch(() => {});
+		throw new Error(`${e.message}\noutput panel: ${await output.innerText().catch(() => '?')}\npage: ${(await page.locator('body').innerText().catch(() => '?')).slice(0, 1500)}`);
+	}
+	const text = await output.innerText();
+	assert.match(text, /1 item/);
+	assert.match(text, /objectCreated/);
+	await dismissToasts();
+	await page.waitForTimeout(400);
+	await shot('trigger-fetch-test-event.png');
+	await page.locator('[data-test-id="ndv-close-button"]').click();
 });

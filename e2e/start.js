@@ -49,6 +49,8 @@ const DEMO_OBJECTS = [
 	['images/logo.svg', 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" rx="12" fill="#ff6d5a"/><text x="32" y="41" font-size="22" text-anchor="middle" fill="#fff" font-family="sans-serif">S3</text></svg>\n'],
 	['docs/readme.txt', 'text/plain', 'This bucket was filled by `npm start` (n8n-nodes-s3-storage) for trying the S3 Storage node.\n'],
 	['config/settings.json', 'application/json', `${JSON.stringify({ theme: 'dark', retentionDays: 30 }, null, 2)}\n`],
+	// for the trigger example's Fetch Test Event (S3 Storage Trigger on inbox/*.csv)
+	['inbox/orders-2024-06.csv', 'text/csv', 'id,item,qty\n1,widget,3\n2,gadget,1\n3,gizmo,7\n'],
 ];
 /** Files in the folder the backup example reads (when run from its Schedule Trigger). */
 const BACKUP_FILES = [
@@ -114,6 +116,19 @@ function restClient(baseUrl) {
 	}
 	api.cookie = () => cookie;
 	return api;
+}
+
+/** Sets up n8n's owner account (POST /rest/owner/setup), retrying while the route is not registered yet (404). */
+async function setupOwner(api, owner) {
+	for (let tries = 0; ; tries++) {
+		try {
+			return await api('POST', '/rest/owner/setup', owner);
+		} catch (e) {
+			if (e.status !== 404 || tries >= 100) throw e;
+			h.bailIfInterrupted();
+			await new Promise((r) => setTimeout(r, 300));
+		}
+	}
 }
 
 async function waitForN8n(baseUrl, proc, timeoutMs) {
@@ -218,31 +233,13 @@ async function startEditor(opts = {}) {
 	say(`  n8n is up (${secs(Date.now() - started)} since start)`);
 
 	const api = restClient(url);
-	// (in case a route is still missing: retry on 404)
-	for (let tries = 0; ; tries++) {
-		try {
-			await api('POST', '/rest/owner/setup', OWNER);
-			break;
-		} catch (e) {
-			if (e.status !== 404 || tries >= 100) throw e;
-			h.bailIfInterrupted();
-			await new Promise((r) => setTimeout(r, 300));
-		}
-	}
+	await setupOwner(api, OWNER);
 	// the credential was imported with {{ $env.E2E_S3_* }} expressions (shared with the e2e run's
 	// cached database); give it the server's real address and keys so the editor shows them
 	await api('PATCH', `/rest/credentials/${CRED_ID}`, {
 		name: CRED_NAME,
 		type: 's3StorageApi',
-		data: {
-			provider: 'other',
-			endpoint: s3.endpoint,
-			accessKeyId: s3.accessKeyId,
-			secretAccessKey: s3.secretAccessKey,
-			region: s3.region,
-			forcePathStyle: true,
-			ignoreSslIssues: false,
-		},
+		data: h.credentialData(s3),
 	});
 	const wf = await api('GET', `/rest/workflows/${WEBHOOK_WORKFLOW_ID}`);
 	await api('POST', `/rest/workflows/${WEBHOOK_WORKFLOW_ID}/activate`, { versionId: wf.versionId });
@@ -289,7 +286,7 @@ async function main() {
 	}
 }
 
-module.exports = { startEditor, restClient, waitForN8n, OWNER, DEMO_OBJECTS, EXTRA_BUCKETS, WEBHOOK_WORKFLOW_ID, WEBHOOK_PATH, FILES_DIR };
+module.exports = { startEditor, restClient, waitForN8n, setupOwner, OWNER, DEMO_OBJECTS, EXTRA_BUCKETS, WEBHOOK_WORKFLOW_ID, WEBHOOK_PATH, FILES_DIR };
 
 if (require.main === module) {
 	main().catch(async (e) => {

@@ -22,7 +22,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const h = require('./lib/harness');
-const { restClient, waitForN8n } = require('./start');
+const { restClient, setupOwner, waitForN8n } = require('./start');
 
 const { ROOT, WORK, N8N_BIN, CRED_ID, CRED_NAME, log, secs, tail } = h;
 const TRIGGER_TYPE = `${h.PACKAGE_NAME}.s3StorageTrigger`;
@@ -272,15 +272,7 @@ async function runTriggerChecks(opts, s3Server, outerChecks) {
 		// deactivate and activate again, as the editor does
 		log('trigger: deactivate + activate through the REST API...');
 		const api = restClient(url);
-		for (let tries = 0; ; tries++) {
-			try {
-				await api('POST', '/rest/owner/setup', OWNER);
-				break;
-			} catch (e) {
-				if (e.status !== 404 || tries >= 100) throw e;
-				await sleep(300);
-			}
-		}
+		await setupOwner(api, OWNER);
 		const wf = await api('GET', `/rest/workflows/${COPY_WF_ID}`);
 		await api('POST', `/rest/workflows/${COPY_WF_ID}/deactivate`, {});
 		await sleep(3000);

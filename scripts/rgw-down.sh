@@ -19,7 +19,7 @@ alive() {
 any_alive() { local p; for p in "$@"; do alive "$p" && return 0; done; return 1; }
 
 pids=()
-for name in radosgw ceph-osd ceph-mon; do
+for name in radosgw radosgw-sts ceph-osd ceph-mon; do
   f=$DIR/run/$name.pid
   [ -f "$f" ] || continue
   pid=$(cat "$f")

@@ -489,6 +489,19 @@ function n8nEnv(userFolder, s3, brokerPort, extra = {}) {
 	});
 }
 
+/** The data of an `s3StorageApi` credential for the server `s3` (address and keys as they are). */
+function credentialData(s3) {
+	return {
+		provider: 'other',
+		endpoint: s3.endpoint,
+		accessKeyId: s3.accessKeyId,
+		secretAccessKey: s3.secretAccessKey,
+		region: s3.region,
+		forcePathStyle: s3.forcePathStyle ?? true,
+		ignoreSslIssues: false,
+	};
+}
+
 /** The S3 Storage credential (id s3DemoCredential); server address and keys come from the environment. */
 function credentialFor(s3) {
 	return [
@@ -957,6 +970,7 @@ module.exports = {
 	n8nVersion,
 	ensureN8nInstalled,
 	n8nEnv,
+	credentialData,
 	credentialFor,
 	n8n,
 	n8nStartCount,

@@ -5,6 +5,7 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
+import { bucketLocator } from '../shared/descriptions';
 import { s3StorageApiTest } from '../shared/methods/credentialTest';
 import { searchBuckets } from '../shared/methods/listSearch';
 import { DEFAULT_LOOK_BACK_MINUTES, DEFAULT_MAX_DOWNLOAD_MIB, DEFAULT_MAX_OBJECTS_PER_POLL, pollBucket } from './poll';
@@ -29,37 +30,7 @@ export class S3StorageTrigger implements INodeType {
 		credentials: [{ name: 's3StorageApi', required: true, testedBy: 's3StorageApiTest' }],
 		polling: true,
 		properties: [
-			{
-				displayName: 'Bucket Name',
-				name: 'bucketName',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
-				required: true,
-				description: 'The bucket to watch (pick it from the list or type its name)',
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						typeOptions: { searchListMethod: 'searchBuckets', searchable: true },
-					},
-					{
-						displayName: 'By Name',
-						name: 'name',
-						type: 'string',
-						placeholder: 'my-bucket',
-						validation: [
-							{
-								type: 'regex',
-								properties: {
-									regex: '^[^/\\s]{1,255}$',
-									errorMessage: 'Give the bucket name only, without slashes or spaces',
-								},
-							},
-						],
-					},
-				],
-			},
+			bucketLocator('bucketName', 'Bucket Name', 'The bucket to watch (pick it from the list or type its name)'),
 			{
 				displayName: 'Prefix',
 				name: 'prefix',

@@ -154,6 +154,12 @@ async function toItem(ctx: IPollFunctions, client: S3Client, s: TriggerSettings,
 			json.downloadSkipped = 'The object was deleted after it was listed';
 			return { json };
 		}
+		if (status !== undefined && status >= 400 && status < 500 && status !== 404 && status !== 408 && status !== 429) {
+			// this object cannot be read (no permission, archived, encrypted with a customer key...):
+			// emit it without the file rather than fail every poll on it
+			json.downloadSkipped = `The object could not be downloaded: ${code ?? `HTTP ${status}`}${code === 'InvalidObjectState' ? ' (archived: restore it first)' : ''}`;
+			return { json };
+		}
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- pollBucket turns it into a NodeApiError with toNodeError, which needs the raw SDK error
 		throw error;
 	}

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
  * - `horizon`: objects whose LastModified is before it are settled (emitted, or there before
  *   activation); a poll ignores them at the cost of one comparison each.
  * - `seen`: fingerprints of the objects at or after `horizon` that were emitted or recorded,
- *   grouped by LastModified (base 36) so pruning is cheap; each fingerprint is 10 characters.
+ *   grouped by the minute of their LastModified (minutes since the epoch, base 36) so pruning is
+ *   cheap and the state costs ≈ 10 bytes per object; each fingerprint is 10 characters.
  * - `cursor` (keysInTimeOrder only): the next listing starts after this key.
  *
  * Nothing else is kept per object, and every fingerprint leaves `seen` once the horizon passes
@@ -40,6 +41,8 @@ export interface ListedObject {
 
 /** Length of a fingerprint in base64url characters (60 bits). */
 const FP_LENGTH = 10;
+/** `seen` groups fingerprints by the minute of LastModified. */
+const GROUP_MS = 60_000;
 
 /**
  * Fingerprint of one written version of an object: key, ETag and LastModified. A key written
@@ -175,24 +178,23 @@ export class PollPlan {
 		let horizon = Math.min(now - this.settings.window, this.oldestDropped);
 		if (horizon < this.horizon) horizon = this.horizon;
 
-		const groups = new Map<number, string[]>();
-		const keep = (lm: number, fp: string) => {
-			if (lm < horizon) return;
-			const g = groups.get(lm);
-			if (g) g.push(fp);
-			else groups.set(lm, [fp]);
-		};
+		// a group goes once every object in it is older than the horizon; kept groups are reused as they are
+		const groups = new Map<number, string>();
+		const expired = (group: number) => (group + 1) * GROUP_MS <= horizon;
 		if (this.previous) {
-			for (const [lm36, group] of Object.entries(this.previous.seen)) {
-				const lm = parseInt(lm36, 36);
-				if (lm < horizon) continue;
-				for (let i = 0; i + FP_LENGTH <= group.length; i += FP_LENGTH) keep(lm, group.slice(i, i + FP_LENGTH));
+			for (const [group36, fps] of Object.entries(this.previous.seen)) {
+				const group = parseInt(group36, 36);
+				if (!expired(group)) groups.set(group, fps);
 			}
 		}
+		const keep = (lm: number, fp: string) => {
+			const group = Math.floor(lm / GROUP_MS);
+			if (!expired(group)) groups.set(group, (groups.get(group) ?? '') + fp);
+		};
 		for (const o of emit) keep(o.lastModified, fingerprint(o));
-		for (const [lm, fp] of this.recordOnly) keep(lm, fp);
+		for (const [lm, fp] of this.recordOnly) if (lm >= horizon) keep(lm, fp);
 		const seen: Record<string, string> = {};
-		for (const lm of [...groups.keys()].sort((a, b) => a - b)) seen[lm.toString(36)] = groups.get(lm)!.join('');
+		for (const group of [...groups.keys()].sort((a, b) => a - b)) seen[group.toString(36)] = groups.get(group)!;
 
 		const state: TriggerState = { v: 1, scope, horizon: Number.isFinite(horizon) ? horizon : 0, seen, listedAt: now };
 		if (this.settings.keysInTimeOrder) {

@@ -9,6 +9,9 @@
  *  - `stall`: accept the request and never answer (until the proxy closes, or at most
  *    `maxStallMs`);
  *  - `stallResponse`: forward the status, headers and N bytes of the body, then go silent;
+ *  - `pause`: forward everything, but hold the answer for `ms` first (or, with `afterBytes`,
+ *    forward the status, headers and N body bytes, go silent for `ms`, then send the rest): a
+ *    slow server that recovers;
  *  - `rewriteResponseHeaders`: forward, changing the response headers (e.g. a shifted `date`).
  *
  * Listens on 127.0.0.1 only, on a port the OS picks. Every timer is bounded and unref'd;
@@ -49,6 +52,8 @@ export type FaultAction =
 	| { kind: 'stall' }
 	/** forward the status, headers and N body bytes, then send nothing more (socket kept open) */
 	| { kind: 'stallResponse'; afterBytes: number }
+	/** hold the answer `ms` before its headers, or (with `afterBytes`) after N body bytes, then go on */
+	| { kind: 'pause'; ms: number; afterBytes?: number }
 	/** forward normally, but let `rewrite` change the response headers first (e.g. shift `date`) */
 	| { kind: 'rewriteResponseHeaders'; rewrite: (headers: http.OutgoingHttpHeaders) => void };
 
@@ -317,7 +322,27 @@ export class FaultProxy {
 
 		res.on('error', () => socket.destroy());
 		upstream.on('response', (up) => {
-			up.on('error', () => socket.destroy()); // e.g. "aborted" when a cut destroys it
+			if (action?.kind === 'pause' && action.afterBytes === undefined) {
+				// silent before the headers: hold the whole answer, then forward it as it is
+				up.pause();
+				this.timer(action.ms, () => this.forward(up, res, entry, undefined));
+				return;
+			}
+			this.forward(up, res, entry, action, socket, reset);
+		});
+	}
+
+	/** Sends the server's answer to the client, applying a response-side fault. */
+	private forward(
+		up: http.IncomingMessage,
+		res: http.ServerResponse,
+		entry: LoggedRequest,
+		action: FaultAction | undefined,
+		socket?: Socket,
+		reset?: () => void,
+	): void {
+		{
+			up.on('error', () => socket?.destroy() ?? res.destroy()); // e.g. "aborted" when a cut destroys it
 			entry.status = up.statusCode;
 			const outHeaders: http.OutgoingHttpHeaders = {};
 			for (const [name, value] of Object.entries(up.headers)) {
@@ -325,6 +350,30 @@ export class FaultProxy {
 			}
 			if (action?.kind === 'rewriteResponseHeaders') action.rewrite(outHeaders);
 			res.writeHead(up.statusCode ?? 502, up.statusMessage, outHeaders);
+			if (action?.kind === 'pause' && action.afterBytes !== undefined) {
+				// forward N body bytes, go silent for ms, then the rest
+				const limit = action.afterBytes;
+				let sent = 0;
+				let paused = false;
+				up.on('data', (chunk: Buffer) => {
+					if (paused || sent + chunk.length <= limit) {
+						sent += chunk.length;
+						res.write(chunk);
+						return;
+					}
+					const room = limit - sent;
+					res.write(chunk.subarray(0, room));
+					sent = limit;
+					paused = true;
+					up.pause();
+					this.timer(action.ms, () => {
+						res.write(chunk.subarray(room));
+						up.resume();
+					});
+				});
+				up.on('end', () => res.end());
+				return;
+			}
 			if (action?.kind !== 'cutResponse' && action?.kind !== 'stallResponse') {
 				up.pipe(res);
 				return;
@@ -337,11 +386,11 @@ export class FaultProxy {
 				up.destroy();
 				if (action.kind === 'stallResponse') {
 					// go silent; the client's socket stays open until it gives up (or the bound)
-					this.timer(this.maxStallMs, () => socket.destroy());
+					this.timer(this.maxStallMs, () => socket?.destroy());
 					return;
 				}
 				// let what was written reach the client before the reset
-				this.timer(50, action.graceful ? () => socket.end() : reset);
+				this.timer(50, action.graceful ? () => socket?.end() : () => reset?.());
 			};
 			if (action.afterBytes <= 0) {
 				res.flushHeaders();
@@ -367,6 +416,6 @@ export class FaultProxy {
 					res.end();
 				}
 			});
-		});
+		}
 	}
 }

@@ -1,43 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../../shared/transport/client';
 
-/** A bucket picker: searchable list (ListBuckets) or a typed name. */
-export function bucketLocator(
-	name = 'bucketName',
-	displayName = 'Bucket Name',
-	description = 'The name of the bucket, e.g. my-bucket (pick it from the list or type it)',
-): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchBuckets', searchable: true },
-			},
-			{
-				displayName: 'By Name',
-				name: 'name',
-				type: 'string',
-				placeholder: 'my-bucket',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^[^/\\s]{1,255}$',
-							errorMessage: 'Give the bucket name only, without slashes or spaces',
-						},
-					},
-				],
-			},
-		],
-	};
-}
+// the bucket picker is shared with the trigger node
+export { bucketLocator } from '../../shared/descriptions';
 
 /** An object key picker: keys listed under what the user types (ListObjectsV2), or a typed key. */
 export function keyLocator(name = 'key', displayName = 'Key', description = 'The object key, e.g. reports/2024/summary.csv (used exactly as given: no slash is added or removed)'): INodeProperties {
@@ -83,6 +48,15 @@ export const requestOptions: INodeProperties[] = [
 			'How many input items to process at the same time. Output order and pairing stay as the input\'s.',
 	},
 	{
+		displayName: 'Connection Timeout (Ms)',
+		name: 'connectionTimeout',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_CONNECTION_TIMEOUT_MS,
+		description:
+			'Milliseconds to wait for the server to accept a connection; the attempt is then retried (see Max Attempts). 0 means no limit.',
+	},
+	{
 		displayName: 'Full Checksums',
 		name: 'fullChecksums',
 		type: 'boolean',
@@ -104,9 +78,9 @@ export const requestOptions: INodeProperties[] = [
 		name: 'requestTimeout',
 		type: 'number',
 		typeOptions: { minValue: 0 },
-		default: 0,
+		default: DEFAULT_REQUEST_TIMEOUT_MS,
 		description:
-			'Milliseconds a request may wait for data from the server before it fails. 0 means no limit.',
+			'Milliseconds a request may go without any data before it fails; the attempt is then retried (see Max Attempts). The default (120 s) outlasts the longest silence measured from a server at work (a 512 MiB part copy on Ceph RGW: up to 48 s). 0 means no limit.',
 	},
 	{
 		displayName: 'Retry Mode',

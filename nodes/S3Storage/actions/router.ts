@@ -4,7 +4,7 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { type ClientOptions, type S3StorageCredentials } from '../../shared/transport/client';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type ClientOptions, type S3StorageCredentials } from '../../shared/transport/client';
 import { connect } from '../../shared/transport/connect';
 import { s3ErrorCode, s3HttpStatus, toNodeError } from '../../shared/transport/errors';
 import { runBounded } from '../../shared/helpers/concurrency';
@@ -36,8 +36,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		maxAttempts: first.maxAttempts !== undefined ? Number(first.maxAttempts) : undefined,
 		retryMode: first.retryMode as ClientOptions['retryMode'],
 		requestTimeout: first.requestTimeout !== undefined ? Number(first.requestTimeout) : undefined,
+		connectionTimeout: first.connectionTimeout !== undefined ? Number(first.connectionTimeout) : undefined,
 		fullChecksums: first.fullChecksums === true,
 	};
+	for (const [name, label] of [['requestTimeout', 'Request Timeout'], ['connectionTimeout', 'Connection Timeout']] as const) {
+		const ms = clientOptions[name];
+		if (ms !== undefined && (!Number.isFinite(ms) || ms < 0)) {
+			throw new NodeOperationError(this.getNode(), `${label} must be a number of milliseconds, 0 or more (0 = no limit)`);
+		}
+	}
 	if (clientOptions.maxAttempts !== undefined && (!Number.isInteger(clientOptions.maxAttempts) || clientOptions.maxAttempts < 1)) {
 		throw new NodeOperationError(this.getNode(), 'Max Attempts must be a whole number of at least 1');
 	}
@@ -53,7 +60,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				client,
 				itemIndex,
 				abortSignal,
-				target: { endpoint, requestTimeout: clientOptions.requestTimeout || undefined },
+				target: { endpoint, requestTimeout: (clientOptions.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS) || undefined, cancelSignal: abortSignal },
 			};
 			try {
 				const out = await op.execute.call(this, ctx);

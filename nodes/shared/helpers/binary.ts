@@ -1,3 +1,4 @@
+import { open, stat } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
@@ -9,6 +10,12 @@ export interface UploadSource {
 	/** The binary's file name and MIME type, when the input was binary. */
 	fileName?: string;
 	mimeType?: string;
+	/**
+	 * Where the bytes are on this machine, when the binary is a file in n8n's filesystem binary
+	 * store whose size is `contentLength` (checked): an uploader may read it part by part at
+	 * any offset instead of reading `body` (see helpers/upload.ts).
+	 */
+	filePath?: string;
 }
 
 /** How {@link readBinaryInput} reads data from n8n's binary data store. */
@@ -25,7 +32,8 @@ export interface ReadBinaryOptions {
  * `helpers.getBinaryStream`, so memory does not grow with the file size; data held in the item
  * (default mode) is decoded from base64. A stored file of at most `bufferUpTo` bytes is read
  * into memory instead (one read, no stream: cheaper for many small files; it is one part anyway).
- * The size comes from the binary's `bytes`, else from the store's metadata.
+ * The size comes from the binary's `bytes`, else from the store's metadata. A larger file in
+ * the filesystem store also gets its `filePath` (see {@link UploadSource.filePath}).
  *
  * @throws NodeOperationError when the item has no binary property of that name; the message
  *   lists the properties the item does have
@@ -58,14 +66,53 @@ export async function readBinaryInput(
 		const fileName = binary.fileName ?? meta?.fileName;
 		const mimeType = binary.mimeType ?? meta?.mimeType;
 		if (contentLength !== undefined && options.bufferUpTo !== undefined && contentLength <= options.bufferUpTo) {
-			const body = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
+			const body = (await readSmallStoredFile(ctx, binary.id, contentLength)) ?? (await ctx.helpers.getBinaryDataBuffer(itemIndex, name));
 			return { body, contentLength: body.length, fileName, mimeType };
 		}
+		const filePath = contentLength !== undefined ? await storedFilePath(ctx, binary.id, contentLength) : undefined;
 		const stream = await ctx.helpers.getBinaryStream(binary.id, options.chunkSize);
-		return { body: stream, contentLength, fileName, mimeType };
+		return { body: stream, contentLength, fileName, mimeType, filePath };
 	}
 	const buffer = Buffer.from(binary.data, 'base64');
 	return { body: buffer, contentLength: buffer.length, fileName: binary.fileName, mimeType: binary.mimeType };
+}
+
+/**
+ * The local path of a binary in n8n's filesystem binary store (ids `filesystem:...` and
+ * `filesystem-v2:...`, path from `helpers.getBinaryPath`), when the file there has exactly
+ * `size` bytes; undefined for the other stores (database, S3) or when the file cannot be checked.
+ */
+async function storedFilePath(ctx: IExecuteFunctions, binaryId: string, size: number): Promise<string | undefined> {
+	if (!/^filesystem(-v2)?:/.test(binaryId) || typeof ctx.helpers.getBinaryPath !== 'function') return undefined;
+	try {
+		const filePath = ctx.helpers.getBinaryPath(binaryId);
+		const info = await stat(filePath);
+		return info.isFile() && info.size === size ? filePath : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Reads a small file of `size` bytes from n8n's filesystem binary store with three file
+ * operations (open, one read, close) where n8n's getBinaryDataBuffer needs six (access, open,
+ * fstat, two reads, close): for thousands of small items it adds up. Undefined (the caller
+ * falls back to n8n's helper) for the other stores, or when the file is not exactly `size` bytes.
+ */
+async function readSmallStoredFile(ctx: IExecuteFunctions, binaryId: string, size: number): Promise<Buffer | undefined> {
+	if (!/^filesystem(-v2)?:/.test(binaryId) || typeof ctx.helpers.getBinaryPath !== 'function') return undefined;
+	let handle;
+	try {
+		handle = await open(ctx.helpers.getBinaryPath(binaryId), 'r');
+		// one byte more than expected: a longer file shows up as a longer read
+		const buffer = Buffer.allocUnsafe(size + 1);
+		const { bytesRead } = await handle.read(buffer, 0, size + 1, 0);
+		return bytesRead === size ? buffer.subarray(0, size) : undefined;
+	} catch {
+		return undefined;
+	} finally {
+		await handle?.close().catch(() => undefined);
+	}
 }
 
 /**

@@ -1,13 +1,18 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { CredentialConfigError, resolveIdentity, type IdentityFields, type ResolvedIdentity } from './credentials';
+
+export { CredentialConfigError };
 
 /** The fields of an `s3StorageApi` credential, as n8n hands them to the node. */
-export interface S3StorageCredentials {
+export interface S3StorageCredentials extends IdentityFields {
 	provider?: string;
 	accessKeyId: string;
 	secretAccessKey: string;
 	sessionToken?: string;
+	/** `accessKeys` (default) or `hostIdentity` (see transport/credentials.ts) */
+	authentication?: string;
 	region?: string;
 	endpoint?: string;
 	forcePathStyle?: boolean;
@@ -20,9 +25,16 @@ export interface ClientOptions {
 	maxAttempts?: number;
 	/** `standard` (default) or `adaptive` (client-side rate limiting as well). */
 	retryMode?: 'standard' | 'adaptive';
-	/** Milliseconds a request may wait for data on its socket before it fails. 0 = no limit. */
+	/**
+	 * Milliseconds a request may go without data on its socket (either direction) before it
+	 * fails; retried like other network errors. 0 = no limit. Default
+	 * {@link DEFAULT_REQUEST_TIMEOUT_MS}.
+	 */
 	requestTimeout?: number;
-	/** Milliseconds to wait for a TCP (and TLS) connection. */
+	/**
+	 * Milliseconds to wait for the TCP connection to be accepted; retried like other network
+	 * errors. 0 = no limit. Default {@link DEFAULT_CONNECTION_TIMEOUT_MS}.
+	 */
 	connectionTimeout?: number;
 	/** Sockets kept per host (keep-alive pool). */
 	maxSockets?: number;
@@ -38,6 +50,27 @@ export interface ResolvedConnection {
 	forcePathStyle: boolean;
 	provider: string;
 }
+
+/**
+ * Default idle timeout (ms): a request that receives (or sends) nothing for this long fails with
+ * a TimeoutError, which the SDK retries (Max Attempts). A hung server or a dead connection then
+ * fails in bounded time instead of holding the execution forever.
+ *
+ * Why 120 s: AWS S3 keeps slow answers alive (CompleteMultipartUpload, CopyObject and
+ * UploadPartCopy send 200 OK, then whitespace while they work), which is why botocore/awscli's
+ * 60 s read timeout is safe there. Ceph RGW 16 sends nothing until it is done; measured on it
+ * (bench/timeouts.js, 2 cores under load): CompleteMultipartUpload of 10,000 parts 2.5 s silent,
+ * CopyObject of 1 GiB 0.2 s, but UploadPartCopy of 512 MiB ranges 4 at once (this node's copy
+ * above 5 GiB) 25–48 s silent. 120 s is 2.5 × the worst. See README, "Timeouts".
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * Default connection timeout (ms): a server that does not accept the TCP connection within this
+ * long fails the attempt (retried). 10 s leaves room for three lost SYNs (Linux retransmits after
+ * 1, 2 and 4 s) where the OS itself would wait about 2 minutes.
+ */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
 
 const DEFAULT_REGION: Record<string, string> = {
 	cloudflareR2: 'auto',
@@ -57,16 +90,6 @@ const ENDPOINT_PATTERN: Record<string, (region: string) => string> = {
 /** Providers that need an endpoint typed in (no pattern exists). */
 const ENDPOINT_REQUIRED = new Set(['cloudflareR2', 'minio', 'upcloud', 'other']);
 
-/** Raised for a credential that cannot work; the message names the field and the fix. */
-export class CredentialConfigError extends Error {
-	constructor(
-		message: string,
-		readonly field: string,
-	) {
-		super(message);
-		this.name = 'CredentialConfigError';
-	}
-}
 
 /**
  * Applies the provider preset to a credential: the region default, the endpoint pattern and
@@ -135,25 +158,39 @@ export async function sendCancellable<O>(send: () => Promise<O>, signal?: AbortS
  * Keep-alive sockets are pooled (`maxSockets`, default 50). On a custom endpoint the SDK's
  * default request checksums (CRC32 with aws-chunked trailers, SDK ≥ 3.729) are turned down to
  * `WHEN_REQUIRED`, since R2, older MinIO, Ceph RGW and GCS interop reject or mis-store them.
+ * The credentials come from {@link resolveIdentity}: access keys, the host's identity or an
+ * assumed role (resolved on the first request, refreshed before they expire).
  *
- * @throws CredentialConfigError for an unusable endpoint (see {@link resolveConnection})
+ * @throws CredentialConfigError for an unusable endpoint (see {@link resolveConnection}) or
+ *   identity settings (host identity not allowed by the admin, assume role without a role ARN)
  */
 export function createS3Client(
 	credentials: S3StorageCredentials,
 	options: ClientOptions = {},
 ): S3Client {
+	return createS3ClientWithIdentity(credentials, options).client;
+}
+
+/**
+ * {@link createS3Client}, also returning the identity: `identity.secrets` (to redact: the
+ * credential's secrets and every secret key or session token resolved later) and
+ * `identity.info` (which identity was used, filled in on the first request).
+ */
+export function createS3ClientWithIdentity(
+	credentials: S3StorageCredentials,
+	options: ClientOptions = {},
+): { client: S3Client; identity: ResolvedIdentity } {
 	const connection = resolveConnection(credentials);
+	const socketTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
+	const connectionTimeout = options.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT_MS;
+	const identity = resolveIdentity(credentials, { region: connection.region, endpoint: connection.endpoint, socketTimeout, connectionTimeout });
 	const maxSockets = options.maxSockets ?? 50;
 	const agentOptions = { keepAlive: true, maxSockets };
 	const config: S3ClientConfig = {
 		region: connection.region,
 		endpoint: connection.endpoint,
 		forcePathStyle: connection.forcePathStyle,
-		credentials: {
-			accessKeyId: String(credentials.accessKeyId ?? '').trim(),
-			secretAccessKey: String(credentials.secretAccessKey ?? '').trim(),
-			sessionToken: credentials.sessionToken ? String(credentials.sessionToken).trim() : undefined,
-		},
+		credentials: identity.credentials,
 		maxAttempts: options.maxAttempts ?? 3,
 		retryMode: options.retryMode ?? 'standard',
 		// Reuse the resolved middleware of a command class for sends without per-call options
@@ -165,8 +202,9 @@ export function createS3Client(
 			// The "Request Timeout" option is an idle timeout (no data for so long): that is the
 			// handler's socketTimeout. Its requestTimeout caps a whole request and, without
 			// throwOnRequestTimeout, only logs a warning, so a stalled server would hang the item.
-			socketTimeout: options.requestTimeout ?? 0,
-			connectionTimeout: options.connectionTimeout ?? 10_000,
+			// 0 turns either off (the handler skips a timeout of 0).
+			socketTimeout,
+			connectionTimeout,
 			httpAgent: new HttpAgent(agentOptions),
 			httpsAgent: new HttpsAgent({
 				...agentOptions,
@@ -178,5 +216,5 @@ export function createS3Client(
 		config.requestChecksumCalculation = 'WHEN_REQUIRED';
 		config.responseChecksumValidation = 'WHEN_REQUIRED';
 	}
-	return new S3Client(config);
+	return { client: new S3Client(config), identity };
 }

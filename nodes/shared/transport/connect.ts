@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NodeOperationError, type INode } from 'n8n-workflow';
-import { createS3Client, CredentialConfigError, resolveConnection, type ClientOptions, type S3StorageCredentials } from './client';
+import { createS3ClientWithIdentity, CredentialConfigError, resolveConnection, type ClientOptions, type S3StorageCredentials } from './client';
+import type { ResolvedIdentity } from './credentials';
 import { redact } from './errors';
 
 /** An S3 client for one execution or poll, with what error messages need. */
@@ -8,8 +9,14 @@ export interface Connection {
 	client: S3Client;
 	/** the endpoint in use; undefined for AWS's own */
 	endpoint?: string;
-	/** credential secrets to remove from any message (see redact) */
+	/**
+	 * secrets to remove from any message (see redact): the credential's, plus every secret key
+	 * and session token its identity resolves later (host identity, assumed role), appended as
+	 * they appear
+	 */
 	secrets: string[];
+	/** which identity the client uses (filled in on its first request) */
+	identity: ResolvedIdentity;
 }
 
 /**
@@ -17,13 +24,15 @@ export interface Connection {
  * The caller destroys `client` when done.
  *
  * @throws NodeOperationError naming the credential field to fix (endpoint missing, without a
- *   scheme, not a URL), never showing a secret
+ *   scheme, not a URL; host identity not allowed by the n8n admin; assume role without a role
+ *   ARN), never showing a secret
  */
 export function connect(node: INode, credentials: S3StorageCredentials, options: ClientOptions = {}): Connection {
 	const secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ''].map((s) => String(s ?? ''));
 	try {
 		const endpoint = resolveConnection(credentials).endpoint;
-		return { client: createS3Client(credentials, options), endpoint, secrets };
+		const { client, identity } = createS3ClientWithIdentity(credentials, options);
+		return { client, endpoint, secrets: identity.secrets, identity };
 	} catch (error) {
 		if (error instanceof CredentialConfigError) {
 			// the endpoint is quoted in the message; keys pasted into it must not show

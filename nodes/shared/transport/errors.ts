@@ -9,6 +9,11 @@ export interface ErrorTarget {
 	endpoint?: string;
 	/** The region a request asked for (bucket create: the location constraint or the client's region). */
 	region?: string;
+	/**
+	 * n8n's execution cancel signal: when it has fired, any failure is reported as a cancel, not
+	 * as the network error the aborted request looks like.
+	 */
+	cancelSignal?: AbortSignal;
 }
 
 /** Fields of an AWS SDK v3 service exception (or a Node network error) that we read. */
@@ -54,6 +59,28 @@ const where = (t: ErrorTarget) =>
 			? `bucket "${t.bucket}"`
 			: 'the request';
 
+/**
+ * A hint for a bucket name with upper-case letters or underscores: S3 bucket names are lower
+ * case (old buckets may still have such names, so the node does not refuse them up front).
+ * Returns '' for a name without them.
+ */
+export function bucketNameCaseHint(bucket: string | undefined): string {
+	if (!bucket || !/[A-Z_]/.test(bucket)) return '';
+	const suggestion = bucket.toLowerCase().replace(/_/g, '-');
+	return `. Bucket names are normally lower case, without underscores (${/[A-Z]/.test(bucket) ? 'upper-case letters' : 'underscores'} in "${bucket}"): did you mean "${suggestion}"?`;
+}
+
+/** True when an error is (or wraps) an abort: the SDK's or lib-storage's AbortError. */
+function isAbortError(e: SdkErrorLike): boolean {
+	for (let cur: unknown = e, n = 0; cur && typeof cur === 'object' && n < 5; cur = (cur as SdkErrorLike).cause, n++) {
+		const c = cur as SdkErrorLike;
+		if (c.name === 'AbortError' || c.code === 'ABORT_ERR') return true;
+		// errors from another realm reach us wrapped, with the class only in the text
+		if (/^AWS SDK error wrapper for AbortError\b/.test(c.message ?? '')) return true;
+	}
+	return false;
+}
+
 /** The S3 error code of an SDK error ("NoSuchKey", "SignatureDoesNotMatch", ...), if any. */
 export function s3ErrorCode(error: unknown): string | undefined {
 	const e = error as SdkErrorLike;
@@ -86,13 +113,14 @@ function explainS3(code: string, status: number | undefined, e: SdkErrorLike, t:
 		case 'Forbidden':
 			return `Access denied to ${where(t)}: the keys are valid but lack permission for this action; check the key's policy (and the bucket policy)`;
 		case 'NoSuchBucket':
-			return `Bucket "${t.bucket ?? ''}" does not exist: check the bucket name and that the credential's endpoint and region are the bucket's`;
+			return `Bucket "${t.bucket ?? ''}" does not exist: check the bucket name and that the credential's endpoint and region are the bucket's${bucketNameCaseHint(t.bucket)}`;
 		case 'NoSuchKey':
 			return `No object ${where(t)}: check the key (it is case-sensitive and must match exactly, including any folder prefix)`;
 		case 'NotFound':
+			// a HEAD request's 404 has no body, so a missing bucket looks the same as a missing key
 			return t.key !== undefined
-				? `No object ${where(t)}: check the key (it is case-sensitive and must match exactly, including any folder prefix)`
-				: `Not found: ${where(t)}`;
+				? `No object ${where(t)}: check the key (it is case-sensitive and must match exactly, including any folder prefix)${bucketNameCaseHint(t.bucket) ? ` and the bucket name${bucketNameCaseHint(t.bucket)}` : ''}`
+				: `Not found: ${where(t)}${bucketNameCaseHint(t.bucket)}`;
 		case 'NoSuchVersion':
 			return `No such version of ${where(t)}: check the "Version ID" option`;
 		case 'NoSuchUpload':
@@ -104,7 +132,7 @@ function explainS3(code: string, status: number | undefined, e: SdkErrorLike, t:
 		case 'BucketAlreadyOwnedByYou':
 			return `You already own bucket "${t.bucket ?? ''}"`;
 		case 'InvalidBucketName':
-			return `Bucket name "${t.bucket ?? ''}" is not valid: use 3–63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit`;
+			return `Bucket name "${t.bucket ?? ''}" is not valid: use 3–63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit${bucketNameCaseHint(t.bucket)}`;
 		case 'PermanentRedirect':
 		case 'AuthorizationHeaderMalformed':
 		case 'IllegalLocationConstraintException':
@@ -131,7 +159,7 @@ function explainS3(code: string, status: number | undefined, e: SdkErrorLike, t:
 			return 'The server does not implement this feature (an S3-compatible provider may lack it)';
 		default:
 			if (status === 403) return `Access denied to ${where(t)} (HTTP 403): check the keys and their permissions`;
-			if (status === 404) return `Not found: ${where(t)}`;
+			if (status === 404) return `Not found: ${where(t)}${bucketNameCaseHint(t.bucket)}`;
 			if (status === 301) return 'The bucket is in another region or behind another endpoint: check the credential\'s region and endpoint';
 			return undefined;
 	}
@@ -172,7 +200,9 @@ function explainNetwork(e: SdkErrorLike, t: ErrorTarget): string | undefined {
 	if (cut && !saysTimedOut)
 		return `The connection to${endpoint} was cut before the transfer finished (network error): nothing partial was kept; run the item again`;
 	if (e.name === 'TimeoutError' || codes.includes('ETIMEDOUT') || saysTimedOut)
-		return `The request timed out${t.requestTimeout ? ` after ${t.requestTimeout} ms without data (the "Request Timeout" option)` : ''}: check that the server at${endpoint} is reachable and responsive, or raise the timeout`;
+		return chain.some((c) => /did not establish a connection/i.test(c.message ?? ''))
+			? `Could not connect to${endpoint}: the server did not accept the connection in time (the "Connection Timeout" option). Check the endpoint's host and port and that the server is reachable from n8n`
+			: `The request timed out${t.requestTimeout ? ` after ${t.requestTimeout} ms without data (the "Request Timeout" option)` : ''}: check that the server at${endpoint} is reachable and responsive, or raise the timeout`;
 	return undefined;
 }
 
@@ -185,6 +215,9 @@ export function redact(text: string, secrets: string[]): string {
 
 /**
  * Turns anything thrown while processing an item into n8n's error types:
+ * - anything after n8n cancelled the execution (`target.cancelSignal` fired), or an AbortError →
+ *   `NodeOperationError` "The execution was cancelled …" (context.code `ExecutionCancelled`),
+ *   never a network error;
  * - an S3 error (the server answered) → `NodeApiError` with `httpCode`, the S3 code in
  *   `context.code` and a message that says what to check;
  * - a network/TLS/timeout failure → `NodeApiError` without HTTP status, explained;
@@ -206,6 +239,32 @@ export function toNodeError(
 		return error;
 	}
 	const e = (error ?? {}) as SdkErrorLike;
+	if (target.cancelSignal?.aborted || isAbortError(e)) {
+		const cancelled = new NodeOperationError(
+			node,
+			`The execution was cancelled while working on ${where(target)}: its requests were stopped (an unfinished multipart upload is aborted, so no partial object is left)`,
+			{ itemIndex, description: redact(`${e.name ?? 'Error'}: ${e.message ?? ''}`, secrets) },
+		);
+		cancelled.context.code = 'ExecutionCancelled';
+		return cancelled;
+	}
+	if (e.name === 'IdentityResolutionError') {
+		// the credentials could not be had (AssumeRole refused, no host identity): the message
+		// names the role or the host already (transport/credentials.ts)
+		const idCode = (error as { code?: string }).code;
+		const idStatus = (error as { httpStatusCode?: number }).httpStatusCode;
+		const message = redact(e.message ?? 'Could not get credentials', secrets);
+		const apiError = new NodeApiError(node, { code: idCode ?? null, httpStatusCode: idStatus ?? null, message }, {
+			message,
+			description: 'Check the credential\'s Authentication and Assume Role settings.',
+			httpCode: idStatus !== undefined ? String(idStatus) : undefined,
+			itemIndex,
+		});
+		apiError.message = message;
+		apiError.context.code = idCode;
+		apiError.context.httpStatusCode = idStatus;
+		return apiError;
+	}
 	const code = s3ErrorCode(error);
 	const status = s3HttpStatus(error);
 	if (code !== undefined || status !== undefined) {

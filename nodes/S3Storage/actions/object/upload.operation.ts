@@ -1,14 +1,13 @@
-import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, type ObjectCannedACL, type PutObjectCommandInput, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { HeadObjectCommand, type ObjectCannedACL, type PutObjectCommandInput, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
 import { extension as mimeExtension, lookup as mimeLookup } from 'mime-types';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { decodeBase64, readBinaryInput, type ReadBinaryOptions, type UploadSource } from '../../../shared/helpers/binary';
 import { keyValuePairs } from '../../../shared/helpers/keyValues';
-import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers/params';
+import { getBucketParam, getKeyParam, getOptions, nodeParameter } from '../../../shared/helpers/params';
 import { presignObjectUrl } from '../../../shared/helpers/presign';
 import { normalizeEtag, validateExpiresIn, validateMetadata } from '../../../shared/helpers/validation';
 import { aclOption, bucketLocator, expiresInOption, keyLocator, metadataOption, optionsCollection, showFor, storageClassOption } from '../common.descriptions';
-import { sendCancellable } from '../../../shared/transport/client';
+import { uploadObject } from '../../../shared/helpers/upload';
 import type { OperationContext } from '../types';
 
 const MiB = 1024 * 1024;
@@ -164,9 +163,9 @@ export const description: INodeProperties[] = [
 
 /** The bytes to store, by input type (`binaryProperty`: this property instead of the parameter's). */
 async function readSource(ctx: IExecuteFunctions, itemIndex: number, binaryOptions: ReadBinaryOptions, binaryProperty?: string): Promise<UploadSource> {
-	const inputType = ctx.getNodeParameter('inputType', itemIndex, 'binary') as string;
+	const inputType = nodeParameter(ctx, 'inputType', itemIndex, 'binary') as string;
 	if (inputType === 'binary') {
-		const property = binaryProperty ?? (ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string);
+		const property = binaryProperty ?? (nodeParameter(ctx, 'binaryPropertyName', itemIndex, 'data') as string);
 		return await readBinaryInput(ctx, itemIndex, property, binaryOptions);
 	}
 	const content = ctx.getNodeParameter('content', itemIndex, '') as unknown;
@@ -193,51 +192,11 @@ function chooseContentType(option: unknown, source: UploadSource, key: string, i
 }
 
 /**
- * Sends `params.Body` with lib-storage's Upload (multipart above the part size, `queueSize`
- * parts in flight). On failure the multipart upload is aborted and the input stream closed
- * before this returns; a cancelled execution (ctx.abortSignal) stops it the same way.
- */
-async function multipartUpload(
-	ctx: OperationContext,
-	params: PutObjectCommandInput,
-	source: UploadSource,
-	partSize: number,
-	queueSize: number,
-	onProgress: (loaded: number) => void,
-): Promise<{ ETag?: string; VersionId?: string }> {
-	const abortController = new AbortController();
-	const onCancel = () => abortController.abort();
-	ctx.abortSignal?.addEventListener('abort', onCancel);
-	const upload = new Upload({ client: ctx.client, params, partSize, queueSize, leavePartsOnError: false, abortController });
-	upload.on('httpUploadProgress', (p) => {
-		if (typeof p.loaded === 'number') onProgress(p.loaded);
-	});
-	try {
-		return await upload.done();
-	} catch (error) {
-		// Make sure a stream we opened is closed.
-		if (!Buffer.isBuffer(source.body)) source.body.destroy();
-		// lib-storage aborts the multipart upload itself when a part or the input fails, but on a
-		// cancelled execution done() rejects at once while its abort still runs in the background
-		// (after router.ts has destroyed the client): abort here and wait for it, so no open
-		// upload (and its stored parts) is left behind. AbortMultipartUpload is idempotent.
-		if (upload.uploadId) {
-			await ctx.client
-				.send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: upload.uploadId }))
-				.catch(() => undefined);
-		}
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError turns it into a NodeApiError with the S3 code, HTTP status and endpoint (it needs the raw error for that)
-		throw error;
-	} finally {
-		ctx.abortSignal?.removeEventListener('abort', onCancel);
-	}
-}
-
-/**
  * Uploads one file: stores binary/text/base64 content at a key (S3 API: PutObject for one part,
- * CreateMultipartUpload/UploadPart/CompleteMultipartUpload above the part size, through
- * lib-storage; HeadObject when the server's ETag or the size is unknown). Binary data in
- * n8n's binary data store is streamed, so memory stays ≈ part size × parts in flight.
+ * CreateMultipartUpload/UploadPart/CompleteMultipartUpload above the part size, see
+ * helpers/upload.ts uploadObject; HeadObject when the server's ETag or the size is unknown).
+ * A file in n8n's filesystem binary store is read part by part from the file, other stored
+ * binary data is streamed, so memory stays ≈ part size × parts in flight.
  * A failed multipart upload is aborted (AbortMultipartUpload), leaving nothing behind.
  *
  * Output: { bucket, key, etag, size (bytes), contentType, versionId?, presignedUrl?, urlExpiryDate? }
@@ -249,7 +208,7 @@ async function uploadFile(this: IExecuteFunctions, ctx: OperationContext, file?:
 	ctx.target.bucket = bucket;
 	ctx.target.key = key;
 	const options = getOptions(this, i);
-	const inputType = this.getNodeParameter('inputType', i, 'binary') as string;
+	const inputType = nodeParameter(this, 'inputType', i, 'binary') as string;
 	const expiresIn = options.returnPresignedUrl ? validateExpiresIn(this, options.expiresIn ?? 3600, i, 'Expires In (option)') : 0;
 	const metadata = options.metadata !== undefined ? validateMetadata(this, keyValuePairs(options.metadata, 'metadataValues', 'Metadata'), i) : undefined;
 	const tags = Object.entries(keyValuePairs(options.tags, 'tag', 'Tags')).map(([Key, Value]) => ({ Key, Value: String(Value ?? '') }));
@@ -269,7 +228,6 @@ async function uploadFile(this: IExecuteFunctions, ctx: OperationContext, file?:
 	const params: PutObjectCommandInput = {
 		Bucket: bucket,
 		Key: key,
-		Body: source.body,
 		ContentType: contentType,
 		Metadata: metadata,
 		ACL: (options.acl as ObjectCannedACL) || undefined,
@@ -283,20 +241,11 @@ async function uploadFile(this: IExecuteFunctions, ctx: OperationContext, file?:
 			? tags.map((t) => `${encodeURIComponent(t.Key)}=${encodeURIComponent(t.Value)}`).join('&')
 			: undefined,
 	};
-	if (source.contentLength !== undefined && !Buffer.isBuffer(source.body)) params.ContentLength = source.contentLength;
 
-	let result: { ETag?: string; VersionId?: string };
-	let uploaded = 0;
-	if (Buffer.isBuffer(source.body) && source.body.length <= partSize) {
-		// One part: the PutObject lib-storage would send, without its per-upload machinery
-		// (it adds up for thousands of small items).
-		result = await sendCancellable(async () => await ctx.client.send(new PutObjectCommand(params)), ctx.abortSignal);
-	} else {
-		result = await multipartUpload(ctx, params, source, partSize, queueSize, (n) => (uploaded = Math.max(uploaded, n)));
-	}
+	const result = await uploadObject(ctx.client, params, source, { partSize, queueSize, abortSignal: ctx.abortSignal });
 
 	let etag = normalizeEtag(result.ETag);
-	let size = source.contentLength ?? (uploaded || undefined);
+	let size = source.contentLength ?? result.uploaded;
 	let versionId = result.VersionId;
 	if (!etag || size === undefined) {
 		// Some servers (Ceph RGW) answer CompleteMultipartUpload with an empty ETag.
