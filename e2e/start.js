@@ -27,7 +27,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const h = require('./lib/harness');
 
-const { ROOT, WORK, PACKAGE_DIR, CRED_ID, CRED_NAME, DEFAULT_BUCKET, N8N_BIN, log, secs, tail } = h;
+const { ROOT, WORK, PACKAGE_DIR, CRED_ID, CRED_NAME, DEFAULT_BUCKET, log, secs, tail } = h;
 
 const OWNER = {
 	email: process.env.N8N_DEMO_EMAIL || 'owner@example.com',
@@ -222,7 +222,7 @@ async function startEditor(opts = {}) {
 		N8N_HIRING_BANNER_ENABLED: 'false',
 	});
 	say(`starting n8n ${h.n8nVersion()} on ${url}...`);
-	const proc = h.startProcess(process.execPath, [N8N_BIN, 'start'], {
+	const proc = h.startProcess(h.selectedN8n().nodeBin, [h.selectedN8n().bin, 'start'], {
 		env,
 		cwd: userFolder,
 		logFile: path.join(runDir, 'n8n-start.log'),

@@ -24,7 +24,7 @@ const path = require('node:path');
 const h = require('./lib/harness');
 const { restClient, setupOwner, waitForN8n } = require('./start');
 
-const { ROOT, WORK, N8N_BIN, CRED_ID, CRED_NAME, log, secs, tail } = h;
+const { ROOT, WORK, CRED_ID, CRED_NAME, log, secs, tail } = h;
 const TRIGGER_TYPE = `${h.PACKAGE_NAME}.s3StorageTrigger`;
 const COPY_WF_ID = 's3E2eTriggerCopy1';
 const CSV_WF_ID = 's3Demo10CsvTrigger';
@@ -224,7 +224,7 @@ async function runTriggerChecks(opts, s3Server, outerChecks) {
 				N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL || 'info',
 			});
 			const started = Date.now();
-			const proc = h.startProcess(process.execPath, [N8N_BIN, 'start'], {
+			const proc = h.startProcess(h.selectedN8n().nodeBin, [h.selectedN8n().bin, 'start'], {
 				env,
 				cwd: userFolder,
 				logFile: path.join(runDir, `n8n-start-${label}.log`),

@@ -12,6 +12,21 @@ describe('bucket', () => {
 		await emptyAndDeleteBucket(name);
 	});
 
+	it('creates a bucket from a resource-locator value saved in a workflow (INTERFACE.md: bucketName on create)', async () => {
+		// create's field is a plain string, so n8n's extractValue leaves the {__rl, value, mode} object as is
+		const name = uniqueBucketName('bkrl');
+		trackBucket(name);
+		const [out] = await run({ resource: 'bucket', operation: 'create', bucketName: { __rl: true, value: name, mode: 'name' } });
+		expect(out.json).toEqual({ name, region: 'us-east-1' });
+		expect(await bucketExists(name)).toBe(true);
+		await emptyAndDeleteBucket(name);
+		// the strict naming rules still apply to the unwrapped value
+		const error = await runError({ resource: 'bucket', operation: 'create', bucketName: { __rl: true, value: 'Bad_Name', mode: 'name' } });
+		expect(error.message).toMatch(/Bucket Name "Bad_Name" is not valid/);
+		const empty = await runError({ resource: 'bucket', operation: 'create', bucketName: { __rl: true, value: '', mode: 'name' } });
+		expect(empty.message).toMatch(/Bucket Name is empty/);
+	});
+
 	it('gets an existing bucket (exists + region) and a missing one as exists: false', async () => {
 		const name = await uniqueBucket('bk');
 		const [found] = await run({ resource: 'bucket', operation: 'get', bucketName: rl(name, 'list') });

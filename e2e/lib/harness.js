@@ -428,13 +428,33 @@ async function startS3(opts, runDir) {
 }
 
 // ---------------------------------------------------------------------------- n8n set-up
+/**
+ * The n8n every command here runs: by default the one in e2e/node_modules under this process's
+ * Node.js; selectN8n() switches to another (e2e/lib/versions.js installs those).
+ */
+let current = { dir: N8N_DIR, bin: N8N_BIN, nodeBin: process.execPath, selected: false };
+/** Makes later n8n commands use `sel`: { dir (the n8n package folder), bin, nodeBin }. */
+function selectN8n(sel) {
+	current = { dir: sel.dir, bin: sel.bin, nodeBin: sel.nodeBin, selected: true };
+}
+/** The selected n8n: { dir, bin, nodeBin (the Node.js it runs on), selected (false: the e2e/ default) }. */
+const selectedN8n = () => ({ ...current });
+/** The n8n version of e2e/package.json (the default one, in e2e/node_modules). */
+const defaultN8nVersion = () => JSON.parse(fs.readFileSync(path.join(E2E, 'package.json'), 'utf8')).dependencies.n8n;
+
 function n8nVersion() {
-	return JSON.parse(fs.readFileSync(path.join(N8N_DIR, 'package.json'), 'utf8')).version;
+	return JSON.parse(fs.readFileSync(path.join(current.dir, 'package.json'), 'utf8')).version;
 }
 
-/** Installs n8n in e2e/node_modules (npm ci) when it is missing. opts: { verbose } */
+/** The version of the Node.js n8n runs on (e.g. "24.22.3"). */
+function n8nNodeVersion() {
+	if (current.nodeBin === process.execPath) return process.versions.node;
+	return execFileSync(current.nodeBin, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+}
+
+/** Installs n8n in e2e/node_modules (npm ci) when it is missing (not for a selectN8n() one). opts: { verbose } */
 async function ensureN8nInstalled(opts = {}) {
-	if (fs.existsSync(N8N_BIN)) return;
+	if (current.selected || fs.existsSync(N8N_BIN)) return;
 	log('n8n is not installed in e2e/node_modules: running npm install in e2e/ (one-time, a few minutes)');
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	// Under `npm run`, npm exports its own settings as npm_config_* (e.g. an empty
@@ -477,6 +497,8 @@ function n8nEnv(userFolder, s3, brokerPort, extra = {}) {
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		GENERIC_TIMEZONE: 'UTC',
 		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+		// the Node.js n8n runs on first on PATH (for what n8n starts itself: its task runner, npm)
+		...(current.nodeBin !== process.execPath ? { PATH: `${path.dirname(current.nodeBin)}${path.delimiter}${process.env.PATH}` } : {}),
 		...(s3
 			? {
 					E2E_S3_ENDPOINT: s3.endpoint,
@@ -535,7 +557,7 @@ async function n8n(args, { userFolder, s3, logName, logDir, opts = {}, timeoutMs
 	const started = Date.now();
 	// E2E_N8N_NODE_ARGS: extra Node.js flags for n8n (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
 	const nodeArgs = (process.env.E2E_N8N_NODE_ARGS || '').split(/\s+/).filter(Boolean);
-	const r = await runCommand(process.execPath, [...nodeArgs, N8N_BIN, ...args], {
+	const r = await runCommand(current.nodeBin, [...nodeArgs, current.bin, ...args], {
 		env: n8nEnv(userFolder, s3, brokerPort, extraEnv),
 		cwd: userFolder,
 		logFile,
@@ -692,7 +714,7 @@ async function sweepStale() {
 
 // ------------------------------------------------------------------------- results access
 /** require() of a module n8n depends on (sqlite3, flatted, ...). */
-const requireFromN8n = (m) => require(require.resolve(m, { paths: [N8N_DIR, E2E] }));
+const requireFromN8n = (m) => require(require.resolve(m, { paths: [current.dir, E2E] }));
 
 /**
  * Runs `n8n execute-batch --snapshot` for the given workflow ids in one n8n process and reads the
@@ -735,7 +757,8 @@ function readSnapshot(snapDir, workflowId) {
  * @returns Map workflowId -> { status, startedAt, stoppedAt, data } (the last execution of each)
  */
 async function readExecutionsFromDb(userFolder) {
-	const sqlite3 = requireFromN8n('sqlite3');
+	// the e2e/ n8n's sqlite3 first: it is built for this process's Node.js (another n8n's may not be)
+	const sqlite3 = require(require.resolve('sqlite3', { paths: [N8N_DIR, current.dir, E2E] }));
 	const { parse } = requireFromN8n('flatted');
 	const db = new sqlite3.Database(path.join(userFolder, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY);
 	try {
@@ -968,6 +991,10 @@ module.exports = {
 	httpGet,
 	// n8n
 	n8nVersion,
+	n8nNodeVersion,
+	selectN8n,
+	selectedN8n,
+	defaultN8nVersion,
 	ensureN8nInstalled,
 	n8nEnv,
 	credentialData,

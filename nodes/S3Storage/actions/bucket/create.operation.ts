@@ -1,7 +1,6 @@
 import { CreateBucketCommand, type BucketCannedACL, type BucketLocationConstraint, type CreateBucketCommandInput } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { getOptions } from '../../../shared/helpers/params';
-import { validateBucketName } from '../../../shared/helpers/validation';
+import { getBucketParam, getOptions } from '../../../shared/helpers/params';
 import { optionsCollection, showFor } from '../common.descriptions';
 import type { OperationContext } from '../types';
 
@@ -58,7 +57,8 @@ export const description: INodeProperties[] = [
  */
 export async function execute(this: IExecuteFunctions, ctx: OperationContext): Promise<INodeExecutionData[]> {
 	const i = ctx.itemIndex;
-	const name = validateBucketName(this, this.getNodeParameter('bucketName', i, '', { extractValue: true }), i, 'Bucket Name', true);
+	// a resource-locator value saved in a workflow works here too (getBucketParam unwraps it)
+	const name = getBucketParam(this, i, 'bucketName', 'Bucket Name', true);
 	ctx.target.bucket = name;
 	const options = getOptions(this, i);
 	const clientRegion = await ctx.client.config.region();
