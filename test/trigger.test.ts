@@ -153,6 +153,21 @@ describe('S3 Storage Trigger: exactly once', () => {
 		expect(polls).toBeGreaterThanOrEqual(10);
 	});
 
+	it('skips a poll that starts while the previous one still runs (no object emitted twice)', async () => {
+		const prefix = freshPrefix('overlap');
+		const h = new TriggerHarness({ bucketName: rl(bucket), prefix, options: { maxObjectsPerPoll: 1000 } }, true, true);
+		await h.poll({ activation: true });
+		const names = Array.from({ length: 300 }, (_, i) => `o${String(i).padStart(3, '0')}.txt`);
+		await putMany(prefix, names);
+		// n8n starts the next poll at its poll time even when the last one has not finished
+		const [a, b] = await Promise.all([h.poll(), h.poll()]);
+		const emitted = [...keysOf(a), ...keysOf(b)];
+		expect([a, b].filter((r) => r.raw === null)).toHaveLength(1);
+		expect([...a.logs, ...b.logs].some((l) => l.level === 'warn' && /previous poll is still running/.test(l.message))).toBe(true);
+		expect(emitted.sort()).toEqual(names.map((k) => prefix + k));
+		expect((await h.poll()).raw).toBeNull();
+	});
+
 	it('counts a key written again with the same bytes as a new write (S3 ObjectCreated semantics)', async () => {
 		const prefix = freshPrefix('same');
 		const h = new TriggerHarness({ bucketName: rl(bucket), prefix });

@@ -30,6 +30,13 @@ export const DEFAULT_MAX_DOWNLOAD_MIB = 1024;
 /** Objects downloaded at once when Download is on. */
 const DOWNLOAD_CONCURRENCY = 4;
 const MiB = 1024 * 1024;
+/**
+ * Static data of trigger nodes whose poll is running. n8n keeps one static data object per
+ * active workflow and node and starts a poll at every poll time even when the previous one has
+ * not finished (a poll longer than the interval): two polls on the same state would emit the
+ * same objects twice, so the later one is skipped.
+ */
+const pollsRunning = new WeakSet<object>();
 
 interface TriggerSettings {
 	bucket: string;
@@ -196,37 +203,57 @@ export async function pollBucket(this: IPollFunctions): Promise<INodeExecutionDa
 		if (this.getMode() === 'manual') return await fetchTestEvent(this, client, s);
 
 		const staticData = this.getWorkflowStaticData('node');
-		const scope = scopeOf(s.bucket, s.prefix);
-		const previous = readState(staticData, scope);
-		const baseline = !previous && !s.emitExisting;
-		const plan = new PollPlan(previous, { window: s.window, maxObjects: s.maxObjects, matches: s.matches, keysInTimeOrder: s.keysInTimeOrder }, baseline);
-		const startAfter = s.keysInTimeOrder ? previous?.cursor : undefined;
-		for await (const page of listPages(client, { bucket: s.bucket, prefix: s.prefix, startAfter })) {
-			plan.setServerTime(responses.serverTime);
-			for (const raw of page.contents) {
-				const o = toListed(raw);
-				if (o) plan.add(o);
-			}
+		if (pollsRunning.has(staticData)) {
+			this.logger.warn('S3 Storage Trigger: the previous poll is still running, so this one is skipped (poll less often if this repeats)');
+			return null;
 		}
-		const listRequests = responses.requests;
-		const { emit, pending, state } = plan.finish(scope);
-		const items: INodeExecutionData[] = new Array(emit.length);
-		await runBounded(emit.length, s.download ? DOWNLOAD_CONCURRENCY : emit.length || 1, async (i) => {
-			items[i] = await toItem(this, client, s, emit[i]);
-		});
-		// only now, with every item ready: a poll that fails half-way leaves the state as it was
-		writeState(staticData, state);
-		this.logger.debug(
-			`S3 Storage Trigger: ${baseline ? 'first poll, recorded' : 'listed'} ${plan.listed} objects with ${listRequests} ListObjectsV2 requests; ` +
-				`emitting ${emit.length}${pending ? `, ${pending} more in later polls` : ''}; state ${stateSize(state)} bytes`,
-			{ listed: plan.listed, listRequests, emitted: emit.length, pending, stateBytes: stateSize(state), baseline },
-		);
-		return items.length ? [items] : null;
+		pollsRunning.add(staticData);
+		try {
+			return await pollOnce(this, client, s, staticData, responses);
+		} finally {
+			pollsRunning.delete(staticData);
+		}
 	} catch (error) {
 		throw toNodeError(node, error, 0, target, secrets);
 	} finally {
 		client.destroy();
 	}
+}
+
+/** One poll in trigger mode (see pollBucket); writes the state only when everything succeeded. */
+async function pollOnce(
+	ctx: IPollFunctions,
+	client: S3Client,
+	s: TriggerSettings,
+	staticData: Record<string, unknown>,
+	responses: { requests: number; serverTime?: number },
+): Promise<INodeExecutionData[][] | null> {
+	const scope = scopeOf(s.bucket, s.prefix);
+	const previous = readState(staticData, scope);
+	const baseline = !previous && !s.emitExisting;
+	const plan = new PollPlan(previous, { window: s.window, maxObjects: s.maxObjects, matches: s.matches, keysInTimeOrder: s.keysInTimeOrder }, baseline);
+	const startAfter = s.keysInTimeOrder ? previous?.cursor : undefined;
+	for await (const page of listPages(client, { bucket: s.bucket, prefix: s.prefix, startAfter })) {
+		plan.setServerTime(responses.serverTime);
+		for (const raw of page.contents) {
+			const o = toListed(raw);
+			if (o) plan.add(o);
+		}
+	}
+	const listRequests = responses.requests;
+	const { emit, pending, state } = plan.finish(scope);
+	const items: INodeExecutionData[] = new Array(emit.length);
+	await runBounded(emit.length, s.download ? DOWNLOAD_CONCURRENCY : emit.length || 1, async (i) => {
+		items[i] = await toItem(ctx, client, s, emit[i]);
+	});
+	// only now, with every item ready: a poll that fails half-way leaves the state as it was
+	writeState(staticData, state);
+	ctx.logger.debug(
+		`S3 Storage Trigger: ${baseline ? 'first poll, recorded' : 'listed'} ${plan.listed} objects with ${listRequests} ListObjectsV2 requests; ` +
+			`emitting ${emit.length}${pending ? `, ${pending} more in later polls` : ''}; state ${stateSize(state)} bytes`,
+		{ listed: plan.listed, listRequests, emitted: emit.length, pending, stateBytes: stateSize(state), baseline },
+	);
+	return items.length ? [items] : null;
 }
 
 /** Fetch Test Event: the newest object matching the settings (with its file when Download is on). */

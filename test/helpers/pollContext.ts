@@ -57,9 +57,14 @@ export class TriggerHarness {
 	stored = '{}';
 	polls = 0;
 
+	/** with `live`, the one in-memory static data object n8n keeps while the workflow is active */
+	private live?: IDataObject;
+
 	constructor(
 		public params: INodeParameters,
 		private readonly saveAlways = false,
+		/** polls share one static data object (as in a running n8n) instead of a fresh copy each */
+		private readonly liveStaticData = false,
 	) {}
 
 	/** The stored trigger state (the node's static data), parsed. */
@@ -81,7 +86,7 @@ export class TriggerHarness {
 			parameters: resolved,
 			credentials: { s3StorageApi: { id: '1', name: 'S3 Storage account' } },
 		};
-		const staticData = JSON.parse(this.stored) as IDataObject;
+		const staticData = this.liveStaticData ? (this.live ??= JSON.parse(this.stored) as IDataObject) : (JSON.parse(this.stored) as IDataObject);
 		const logs: LogEntry[] = [];
 		const log = (level: LogEntry['level']) => (message: string, meta?: unknown) => logs.push({ level, message, meta });
 		const credentials = options.credentials ?? testCredentials();
