@@ -15,6 +15,7 @@
  *   --sections=a,b          file, small, list, delete, trigger (default all; trigger: bench/trigger.js,
  *                           its own RGW; a trigger-only run saves bench/results-trigger.md)
  *   --trigger-objects=N     objects in the trigger section's prefix (default 100000)
+ *   folders section: Folder Copy/Move/Download vs aws and rclone; its --folders-... options: see bench/folders.js
  *   --contenders=a,b        ours, builtin, sdk, aws (default all; aws only when the `aws` CLI is
  *                           installed; builtin is skipped above 2 GiB unless named, since it
  *                           refuses files > 2 GiB); also narrows the small/list/delete sections
@@ -79,6 +80,7 @@ const { execFileSync } = require('node:child_process');
 const h = require('../e2e/lib/harness');
 const { credentials, workflows, STORED_INPUT_ID } = require('./workflows');
 const { triggerSection } = require('./trigger');
+const folders = require('./folders');
 
 h.setLogPrefix('bench');
 h.installSignalHandlers();
@@ -124,7 +126,8 @@ function parseArgs(argv) {
 	const o = {
 		size: 256 * MiB,
 		runs: 1,
-		sections: ['file', 'small', 'list', 'delete', 'trigger'],
+		sections: ['file', 'small', 'list', 'delete', 'folders', 'trigger'],
+		folders: {},
 		triggerObjects: 100_000,
 		contenders: null,
 		store: undefined,
@@ -174,6 +177,7 @@ function parseArgs(argv) {
 		else if (k === '--delete') o.del = Math.floor(num());
 		else if (k === '--trigger-objects') o.triggerObjects = Math.floor(num());
 		else if (k === '--out') o.out = v ? path.resolve(v) : null;
+		else if (k.startsWith('--folders-')) o.folders[k.slice('--folders-'.length)] = v;
 		else if (k === '--keep') o.keep = true;
 		else if (k === '--verbose') o.verbose = true;
 		else if (k === '--help' || k === '-h') {
@@ -182,7 +186,7 @@ function parseArgs(argv) {
 			process.exit(0);
 		} else throw new UsageError(`unknown argument "${a}" (see --help)`);
 	}
-	for (const s of o.sections) if (!['file', 'small', 'list', 'delete', 'trigger'].includes(s)) throw new UsageError(`--sections: unknown section "${s}"`);
+	for (const s of o.sections) if (!['file', 'small', 'list', 'delete', 'folders', 'trigger'].includes(s)) throw new UsageError(`--sections: unknown section "${s}"`);
 	for (const c of o.contenders ?? []) if (!['ours', 'builtin', 'sdk', 'aws'].includes(c)) throw new UsageError(`--contenders: unknown contender "${c}"`);
 	o.store ??= o.size >= GiB ? 'bluestore' : 'memstore';
 	for (const st of [o.store, o.bulkStore]) if (!['bluestore', 'memstore'].includes(st)) throw new UsageError('--store and --bulk-store must be bluestore or memstore');
@@ -339,7 +343,7 @@ async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 			if (row) snap = { status: row.status, data: row.data };
 		}
 		const runData = snap?.data?.resultData?.runData ?? {};
-		const measured = ['Upload', 'Download', 'List', 'Delete folder'].find((n) => runData[n]);
+		const measured = ['Upload', 'Download', 'List', 'Delete folder', 'Copy folder', 'Move folder'].find((n) => runData[n]);
 		const run = measured ? runData[measured][0] : undefined;
 		const node = run
 			? {
@@ -885,6 +889,11 @@ async function main() {
 			uploadOptions: { ...(opts.partSize ? { partSize: opts.partSize } : {}), ...(opts.queueSize ? { queueSize: opts.queueSize } : {}) },
 			smallOptions: opts.concurrency ? { concurrency: opts.concurrency } : {},
 		});
+		if (opts.sections.includes('folders')) {
+			Object.assign(ctx.wfs, folders.workflows());
+			ctx.foldersOpts = folders.parseOptions(opts.folders);
+			ctx.foldersDefaults = folders.readDefaults(ROOT);
+		}
 		log('preparing the n8n user folder...');
 		const prep = await h.prepareUserFolder(userFolder, { workflows: Object.values(ctx.wfs), credentials: credentials(), s3: ctx.s3, logDir, verbose: opts.verbose });
 		log(`  ${prep.how}`);
@@ -908,6 +917,7 @@ async function main() {
 			}
 			if (fileSection_) await fileSection(ctx, run, res);
 			await bulkSections(ctx, run, res);
+			if (opts.sections.includes('folders')) await folders.section(ctx, run, res, { runN8n, runTool });
 			noise.push({ at: 'end', load: os.loadavg()[0], ...otherLoad(ctx) });
 		}
 
@@ -941,6 +951,7 @@ async function main() {
 			'Targets (issue 15):',
 			...verdicts.map((v) => `- ${v}`),
 			'',
+			...(opts.sections.includes('folders') ? folders.report(ctx, all, median) : []),
 			'Every run (load average at its start; * = busy):',
 			...details,
 			'',

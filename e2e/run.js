@@ -544,6 +544,59 @@ SPECS['presigned-put-browser-upload.json'] = async (x, c, env, say) => {
 	}
 };
 
+/** Folder → Move of last month's folder into another bucket (issue 10). */
+SPECS['archive-last-month-folder.json'] = async (x, c, env, say) => {
+	say(bucketStep(x, c, env));
+	const seeded = x.json("Seed last month's logs");
+	const start = new Date(x.startedAt);
+	const month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+	const folder = `logs/${month}/`;
+	c.eq(x.first('Which folder').folder, folder, `Which folder: last month's folder (${folder})`);
+	const inFolder = seeded.filter((f) => f.key.startsWith(folder));
+	c.eq(x.json('Upload logs').map((u) => u.key), seeded.map((f) => f.key), 'Upload logs: the 5 seed files');
+	c.eq(x.runs('Archive bucket exists?'), 1, 'Archive bucket exists? ran once (Execute Once)');
+	const mv = x.first('Move to archive');
+	c.eq(mv, { sourceBucket: env.bucket, sourceFolderKey: folder, bucket: 'n8n-archive', folderKey: folder, copied: 4, moved: 4, errors: [] }, 'Move to archive: 4 objects copied and moved, no errors');
+	say(`Move to archive -> ${fmt(mv)}`);
+	c.eq(await env.sdk.keys(env.bucket, folder), [], `${folder} is empty in ${env.bucket} after the move`);
+	const others = seeded.filter((f) => !f.key.startsWith(folder)).map((f) => f.key);
+	c.eq((await env.sdk.keys(env.bucket, 'logs/')).filter((k) => others.includes(k)), others, "this month's file stayed");
+	const listed = x.json('List the archive').map((o) => o.key);
+	c.eq(listed, inFolder.map((f) => f.key).sort(), 'List the archive: the 4 files under the same folder in n8n-archive');
+	for (const f of inFolder) c.eq(await env.sdk.text('n8n-archive', f.key), f.text, `n8n-archive/${f.key} has the seeded content`);
+	say(`List the archive -> ${listed.join(', ')}`);
+};
+
+/** Object → Upload of every binary property ("*") into a folder, Folder → Download with a glob (issue 10). */
+SPECS['email-attachments-to-folder.json'] = async (x, c, env, say) => {
+	say(bucketStep(x, c, env));
+	const mail = x.items('Fake e-mail')[0] ?? {};
+	const props = Object.keys(mail.binary ?? {});
+	c.eq(props, ['attachment_0', 'attachment_1', 'attachment_2', 'attachment_3'], 'Fake e-mail: one item with 4 attachments');
+	const folder = `mail/${mail.json?.messageId}/`;
+	const ups = x.items('Upload attachments');
+	const keys = ['Rechnung 2024-0042.pdf', 'photo.jpg', 'photo (2).jpg', 'Übersicht.txt'].map((n) => folder + n);
+	c.eq(ups.map((u) => u.json.key), keys, 'Upload attachments: one item per file, at the folder + its file name (a repeated name gets " (2)")');
+	c.eq(ups.map((u) => u.json.binaryProperty), props, 'Upload attachments: binaryProperty names the field of each file');
+	c.ok(ups.every((u) => (Array.isArray(u.pairedItem) ? u.pairedItem[0] : u.pairedItem)?.item === 0), 'Upload attachments: every item paired to the e-mail item', fmt(ups.map((u) => u.pairedItem)));
+	for (let f = 0; f < props.length; f++) {
+		const bytes = Buffer.from(mail.binary[props[f]].data ?? '', 'base64');
+		const got = x.binaryBytes(mail.binary[props[f]]) ?? bytes;
+		c.eq([ups[f]?.json.size, ups[f]?.json.etag, ups[f]?.json.contentType], [got.length, md5(got), mail.binary[props[f]].mimeType], `${keys[f]}: size, etag (MD5), content type`);
+		c.eq(await env.sdk.text(env.bucket, keys[f]), got.toString('utf8'), `${keys[f]} in the bucket has the attachment's bytes`);
+	}
+	say(`Upload attachments ("*") -> ${ups.map((u) => `${u.json.key} (${u.json.binaryProperty}, ${kb(u.json.size)})`).join(', ')}`);
+	const dl = x.items('Download the photos');
+	c.eq(dl.map((d) => d.json.key), [`${folder}photo (2).jpg`, `${folder}photo.jpg`], 'Download the photos (key pattern *.jpg): the two photos, in key order');
+	for (const d of dl) {
+		const bin = d.binary?.data;
+		c.ok(bin && bin.fileName === d.json.key.split('/').pop() && bin.mimeType === 'image/jpeg', `${d.json.key}: binary named after the key, image/jpeg`, fmt(bin));
+		const bytes = x.binaryBytes(bin);
+		c.eq(bytes?.toString('utf8'), await env.sdk.text(env.bucket, d.json.key), `${d.json.key}: the downloaded binary is the stored object`);
+	}
+	say(`Download the photos -> ${dl.map((d) => `${d.json.key} (${kb(d.json.size)})`).join(', ')}`);
+};
+
 /** Any other example: it must run without error; the report lists its nodes' item counts. */
 async function genericSpec(x, c, env, say) {
 	for (const node of Object.keys(x.runData)) say(`${node} -> ${x.json(node).length} item(s)`);

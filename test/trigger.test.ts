@@ -151,7 +151,7 @@ describe('S3 Storage Trigger: exactly once', () => {
 		expect(new Set(emitted).size).toBe(emitted.length); // none twice
 		expect([...emitted].sort()).toEqual([...written].sort()); // none missed
 		expect(polls).toBeGreaterThanOrEqual(10);
-	});
+	}, 300_000);
 
 	it('skips a poll that starts while the previous one still runs (no object emitted twice)', async () => {
 		const prefix = freshPrefix('overlap');
@@ -291,7 +291,7 @@ describe('S3 Storage Trigger: bounded work and state', () => {
 		const plain = new TriggerHarness({ bucketName: rl(bucket), prefix });
 		await plain.poll({ activation: true });
 		expect(listRequests(await plain.poll())).toBe(3);
-	});
+	}, 300_000);
 
 	it('keeps a small state: nothing per pre-existing object outside the window, one fingerprint per recent write', async () => {
 		// the bookkeeping alone (no server needed): 100,000 objects and a steady inflow
@@ -463,7 +463,7 @@ describe('S3 Storage Trigger: failures', () => {
 		const r = await h.poll();
 		expect(keysOf(r).sort()).toEqual(names.map((k) => prefix + k));
 		expect((await h.poll()).raw).toBeNull();
-	});
+	}, 300_000);
 
 	it('refuses bad options naming the option', async () => {
 		const h = new TriggerHarness({ bucketName: rl(bucket), prefix: '', options: { maxObjectsPerPoll: 0 } });

@@ -24,5 +24,12 @@ export const operations: Record<string, Record<string, S3Operation>> = {
 		deleteMany: object.deleteMany,
 		getPresignedUrl: object.getPresignedUrl,
 	},
-	folder: { create: folder.create, delete: folder.delete, getMany: folder.getMany },
+	folder: {
+		create: folder.create,
+		delete: folder.delete,
+		getMany: folder.getMany,
+		copy: folder.copy,
+		move: folder.move,
+		download: folder.download,
+	},
 };

@@ -69,7 +69,7 @@ export function copySource(bucket: string, key: string, versionId?: string): str
  * what CopyObject would have given it: the source's content type, metadata,
  * cache/disposition/encoding/language headers and tags, or the replacements in `input`. A failure aborts the multipart upload.
  */
-async function copyLarge(ctx: OperationContext, input: CopyObjectCommandInput, replaceMetadata: boolean, source: { Bucket: string; Key: string; VersionId?: string }): Promise<CopyObjectCommandOutput> {
+export async function copyLarge(ctx: Pick<OperationContext, 'client' | 'abortSignal'>, input: CopyObjectCommandInput, replaceMetadata: boolean, source: { Bucket: string; Key: string; VersionId?: string }): Promise<CopyObjectCommandOutput> {
 	const head = await ctx.client.send(new HeadObjectCommand(source), { abortSignal: ctx.abortSignal });
 	let tags: Tag[] = [];
 	try {

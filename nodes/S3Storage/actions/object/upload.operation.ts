@@ -1,5 +1,5 @@
 import { HeadObjectCommand, type ObjectCannedACL, type PutObjectCommandInput, type ServerSideEncryption, type StorageClass } from '@aws-sdk/client-s3';
-import { lookup as mimeLookup } from 'mime-types';
+import { extension as mimeExtension, lookup as mimeLookup } from 'mime-types';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { decodeBase64, readBinaryInput, type ReadBinaryOptions, type UploadSource } from '../../../shared/helpers/binary';
 import { keyValuePairs } from '../../../shared/helpers/keyValues';
@@ -43,7 +43,9 @@ export const description: INodeProperties[] = [
 			type: 'string',
 			default: 'data',
 			required: true,
-			hint: 'The name of the input binary field containing the file to upload',
+			hint: 'The name of the input binary field containing the file to upload; several names separated by commas, or * for all, upload several files',
+			description:
+				'With several files (e.g. "attachment_0, attachment_1" or "*"), Key is a folder: each file is stored at Key + its file name (a file without a name gets its field name; a repeated name gets " (2)", " (3)" before its extension)',
 			displayOptions: { show: { inputType: ['binary'] } },
 		},
 		{
@@ -159,11 +161,11 @@ export const description: INodeProperties[] = [
 	]),
 ];
 
-/** The bytes to store, by input type. */
-async function readSource(ctx: IExecuteFunctions, itemIndex: number, binaryOptions: ReadBinaryOptions): Promise<UploadSource> {
+/** The bytes to store, by input type (`binaryProperty`: this property instead of the parameter's). */
+async function readSource(ctx: IExecuteFunctions, itemIndex: number, binaryOptions: ReadBinaryOptions, binaryProperty?: string): Promise<UploadSource> {
 	const inputType = nodeParameter(ctx, 'inputType', itemIndex, 'binary') as string;
 	if (inputType === 'binary') {
-		const property = nodeParameter(ctx, 'binaryPropertyName', itemIndex, 'data') as string;
+		const property = binaryProperty ?? (nodeParameter(ctx, 'binaryPropertyName', itemIndex, 'data') as string);
 		return await readBinaryInput(ctx, itemIndex, property, binaryOptions);
 	}
 	const content = ctx.getNodeParameter('content', itemIndex, '') as unknown;
@@ -190,7 +192,7 @@ function chooseContentType(option: unknown, source: UploadSource, key: string, i
 }
 
 /**
- * Upload: stores binary/text/base64 content at a key (S3 API: PutObject for one part,
+ * Uploads one file: stores binary/text/base64 content at a key (S3 API: PutObject for one part,
  * CreateMultipartUpload/UploadPart/CompleteMultipartUpload above the part size, see
  * helpers/upload.ts uploadObject; HeadObject when the server's ETag or the size is unknown).
  * A file in n8n's filesystem binary store is read part by part from the file, other stored
@@ -199,10 +201,10 @@ function chooseContentType(option: unknown, source: UploadSource, key: string, i
  *
  * Output: { bucket, key, etag, size (bytes), contentType, versionId?, presignedUrl?, urlExpiryDate? }
  */
-export async function execute(this: IExecuteFunctions, ctx: OperationContext): Promise<INodeExecutionData[]> {
+async function uploadFile(this: IExecuteFunctions, ctx: OperationContext, file?: { key: string; binaryProperty: string }): Promise<INodeExecutionData[]> {
 	const i = ctx.itemIndex;
 	const bucket = getBucketParam(this, i);
-	const key = getKeyParam(this, i);
+	const key = file?.key ?? getKeyParam(this, i);
 	ctx.target.bucket = bucket;
 	ctx.target.key = key;
 	const options = getOptions(this, i);
@@ -218,7 +220,7 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 
 	let partSize = Math.floor(partSizeMiB * MiB);
 	// A stored file that fits in one part is read in one go (it is sent as one PutObject anyway).
-	const source = await readSource(this, i, { bufferUpTo: partSize, chunkSize: UPLOAD_READ_CHUNK });
+	const source = await readSource(this, i, { bufferUpTo: partSize, chunkSize: UPLOAD_READ_CHUNK }, file?.binaryProperty);
 	const contentType = chooseContentType(options.contentType, source, key, inputType);
 	// Keep within S3's 10,000 parts when the size is known.
 	if (source.contentLength !== undefined) partSize = Math.max(partSize, Math.ceil(source.contentLength / 10_000));
@@ -260,4 +262,82 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 		json.urlExpiryDate = signed.expiresAt;
 	}
 	return [{ json }];
+}
+
+/**
+ * The binary properties named by Input Binary Field: `undefined` for a single name (today's
+ * one-file upload), else the list: "a, b, c" (comma-separated, blanks dropped, duplicates once)
+ * or "*" (every binary property of the item, in the item's order).
+ * @throws NodeOperationError when "*" finds no binary property on the item
+ */
+export function binaryPropertyList(ctx: IExecuteFunctions, itemIndex: number, value: string): string[] | undefined {
+	const text = value.trim();
+	if (text === '*') {
+		const all = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
+		if (!all.length) {
+			throw new NodeOperationError(ctx.getNode(), 'Input Binary Field is "*" but the item has no binary data at all: add a node that produces files before this one', { itemIndex });
+		}
+		return all;
+	}
+	if (!text.includes(',')) return undefined;
+	return [...new Set(text.split(',').map((p) => p.trim()).filter((p) => p !== ''))];
+}
+
+/**
+ * The key of each file of a several-file upload: `folder` (a "/" added when missing) + the
+ * binary's file name. A file without a name gets its property name plus the extension of its
+ * MIME type ("attachment_1.pdf"); a "/" or backslash in a name becomes "_"; a name already used by an
+ * earlier file of the item gets " (2)", " (3)", ... before its extension ("photo (2).jpg").
+ */
+export function keysForFiles(folder: string, files: Array<{ property: string; fileName?: string; mimeType?: string }>): string[] {
+	const base = folder === '' || folder.endsWith('/') ? folder : `${folder}/`;
+	const used = new Set<string>();
+	return files.map(({ property, fileName, mimeType }) => {
+		let name = String(fileName ?? '').trim().replace(/[/\\]/g, '_');
+		if (!name) {
+			const ext = mimeType ? mimeExtension(mimeType) : false;
+			name = ext ? `${property}.${ext}` : property;
+		}
+		const dot = name.lastIndexOf('.');
+		const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+		let candidate = name;
+		for (let n = 2; used.has(candidate); n++) candidate = `${stem} (${n})${ext}`;
+		used.add(candidate);
+		return base + candidate;
+	});
+}
+
+/**
+ * Upload (S3 API: see {@link uploadFile}). Input Binary Field may name several binary properties
+ * ("a, b" or "*"): then each file is uploaded, one after the other, to Key as a folder + the
+ * file's name (see {@link keysForFiles}), and the output has one item per file with
+ * `binaryProperty` added. A list that names one file stores it at Key itself, as a single
+ * name does, unless Key ends with "/" (then it is a folder). A file that fails fails the item
+ * (files uploaded before it stay).
+ *
+ * Output per file: { bucket, key, etag, size (bytes), contentType, versionId?, presignedUrl?,
+ * urlExpiryDate?, binaryProperty (several-file form only) }
+ * @throws NodeOperationError for a missing binary property (naming it), as {@link uploadFile}
+ */
+export async function execute(this: IExecuteFunctions, ctx: OperationContext): Promise<INodeExecutionData[]> {
+	const i = ctx.itemIndex;
+	const inputType = this.getNodeParameter('inputType', i, 'binary') as string;
+	const properties = inputType === 'binary' ? binaryPropertyList(this, i, String(this.getNodeParameter('binaryPropertyName', i, 'data') ?? '')) : undefined;
+	if (!properties) return await uploadFile.call(this, ctx);
+	const key = getKeyParam(this, i);
+	if (!properties.length) {
+		throw new NodeOperationError(this.getNode(), 'Input Binary Field lists no property: give names separated by commas, e.g. "attachment_0, attachment_1", or "*"', { itemIndex: i });
+	}
+	const binaries = this.getInputData()[i]?.binary ?? {};
+	const keys =
+		properties.length === 1 && !key.endsWith('/')
+			? [key]
+			: keysForFiles(key, properties.map((property) => ({ property, fileName: binaries[property]?.fileName, mimeType: binaries[property]?.mimeType })));
+	const out: INodeExecutionData[] = [];
+	for (let f = 0; f < properties.length; f++) {
+		for (const item of await uploadFile.call(this, ctx, { key: keys[f], binaryProperty: properties[f] })) {
+			out.push({ ...item, json: { ...item.json, binaryProperty: properties[f] } });
+		}
+	}
+	return out;
 }
