@@ -321,8 +321,8 @@ export function keysForFiles(folder: string, files: Array<{ property: string; fi
  */
 export async function execute(this: IExecuteFunctions, ctx: OperationContext): Promise<INodeExecutionData[]> {
 	const i = ctx.itemIndex;
-	const inputType = this.getNodeParameter('inputType', i, 'binary') as string;
-	const properties = inputType === 'binary' ? binaryPropertyList(this, i, String(this.getNodeParameter('binaryPropertyName', i, 'data') ?? '')) : undefined;
+	const inputType = nodeParameter(this, 'inputType', i, 'binary') as string;
+	const properties = inputType === 'binary' ? binaryPropertyList(this, i, String(nodeParameter(this, 'binaryPropertyName', i, 'data') ?? '')) : undefined;
 	if (!properties) return await uploadFile.call(this, ctx);
 	const key = getKeyParam(this, i);
 	if (!properties.length) {
