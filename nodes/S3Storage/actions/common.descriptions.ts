@@ -4,6 +4,19 @@ import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../..
 // the bucket picker is shared with the trigger node
 export { bucketLocator } from '../../shared/descriptions';
 
+/** The `folderKey` parameter of the folder operations (a prefix; the operation adds a trailing "/"). */
+export function folderKeyField(description: string): INodeProperties {
+	return {
+		displayName: 'Folder Key',
+		name: 'folderKey',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'reports/2024/',
+		description,
+	};
+}
+
 /** An object key picker: keys listed under what the user types (ListObjectsV2), or a typed key. */
 export function keyLocator(name = 'key', displayName = 'Key', description = 'The object key, e.g. reports/2024/summary.csv (used exactly as given: no slash is added or removed)'): INodeProperties {
 	return {

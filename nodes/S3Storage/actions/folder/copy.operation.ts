@@ -8,7 +8,7 @@ import { getBucketParam, getOptions } from '../../../shared/helpers/params';
 import { normalizeFolderKey } from '../../../shared/helpers/validation';
 import { s3ErrorCode } from '../../../shared/transport/errors';
 import { copyLarge, copySource } from '../object/copy.operation';
-import { bucketLocator, optionsCollection, showFor } from '../common.descriptions';
+import { bucketLocator, optionsCollection, showFor, folderKeyField } from '../common.descriptions';
 import type { OperationContext } from '../types';
 
 /**
@@ -59,15 +59,7 @@ export function folderCopyParameters(operation: 'copy' | 'move'): INodePropertie
 	return [
 		...showFor('folder', operation, [
 			bucketLocator('bucketName', 'Bucket Name', `The bucket to ${verb} the folder from`),
-			{
-				displayName: 'Folder Key',
-				name: 'folderKey',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: 'reports/2024/',
-				description: `The folder to ${verb}, with everything under it; a trailing "/" is added when missing. "/" alone: every object in the bucket.`,
-			},
+			folderKeyField(`The folder to ${verb}, with everything under it; a trailing "/" is added when missing. "/" alone: every object in the bucket.`),
 			bucketLocator('destinationBucketName', 'Destination Bucket Name', `The bucket to ${verb} to (may be the same)`),
 			{
 				displayName: 'Destination Folder Key',

@@ -2,21 +2,13 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { getBucketParam } from '../../../shared/helpers/params';
 import { normalizeFolderKey, normalizeEtag, validateKey } from '../../../shared/helpers/validation';
-import { bucketLocator, optionsCollection, showFor } from '../common.descriptions';
+import { bucketLocator, optionsCollection, showFor, folderKeyField } from '../common.descriptions';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [
 	...showFor('folder', 'create', [
 		bucketLocator(),
-		{
-			displayName: 'Folder Key',
-			name: 'folderKey',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'reports/2024/',
-			description: 'The folder to create; a trailing "/" is added when missing',
-		},
+		folderKeyField('The folder to create; a trailing "/" is added when missing'),
 	]),
 	optionsCollection('folder', 'create', []),
 ];

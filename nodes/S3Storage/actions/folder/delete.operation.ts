@@ -3,22 +3,13 @@ import { deleteKeys, type DeleteResult } from '../../../shared/helpers/deletion'
 import { listPages } from '../../../shared/helpers/listing';
 import { getBucketParam } from '../../../shared/helpers/params';
 import { normalizeFolderKey } from '../../../shared/helpers/validation';
-import { bucketLocator, optionsCollection, showFor } from '../common.descriptions';
+import { bucketLocator, optionsCollection, showFor, folderKeyField } from '../common.descriptions';
 import type { OperationContext } from '../types';
 
 export const description: INodeProperties[] = [
 	...showFor('folder', 'delete', [
 		bucketLocator(),
-		{
-			displayName: 'Folder Key',
-			name: 'folderKey',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'reports/2024/',
-			description:
-				'The folder to delete with everything under it; a trailing "/" is added when missing. "/" alone deletes every object in the bucket.',
-		},
+		folderKeyField('The folder to delete with everything under it; a trailing "/" is added when missing. "/" alone deletes every object in the bucket.'),
 	]),
 	optionsCollection('folder', 'delete', []),
 ];

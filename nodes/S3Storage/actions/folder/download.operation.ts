@@ -8,7 +8,7 @@ import { readLimit } from '../../../shared/helpers/limits';
 import { listPages } from '../../../shared/helpers/listing';
 import { getBucketParam, getOptions } from '../../../shared/helpers/params';
 import { normalizeEtag } from '../../../shared/helpers/validation';
-import { bucketLocator, optionsCollection, returnAllAndLimit, showFor } from '../common.descriptions';
+import { bucketLocator, optionsCollection, returnAllAndLimit, showFor, folderKeyField } from '../common.descriptions';
 import type { OperationContext } from '../types';
 import { objectsInFlightOption, readFolderKey, readObjectsInFlight } from './copy.operation';
 
@@ -22,16 +22,7 @@ export const DEFAULT_DOWNLOADS_IN_FLIGHT = 16;
 export const description: INodeProperties[] = [
 	...showFor('folder', 'download', [
 		bucketLocator(),
-		{
-			displayName: 'Folder Key',
-			name: 'folderKey',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'reports/2024/',
-			description:
-				'The folder to download: every object under it, in subfolders too, one item each. A trailing "/" is added when missing; "/" alone: every object in the bucket.',
-		},
+		folderKeyField('The folder to download: every object under it, in subfolders too, one item each. A trailing "/" is added when missing; "/" alone: every object in the bucket.'),
 		...returnAllAndLimit,
 		{
 			displayName: 'Put Output File in Field',
