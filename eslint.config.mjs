@@ -23,6 +23,9 @@ const communityNodesOverrides = {
 	// run-time dependencies and must be in "dependencies". The rule exists for n8n Cloud
 	// verification, which this package does not target (hence the WithoutN8nCloudSupport config).
 	'@n8n/community-nodes/no-runtime-dependencies': 'off',
+	// On, as in @n8n/scan-community-package (npm run test:install runs its rules): the one use of
+	// `process` (the admin's opt-in for host identity) is explained where it is.
+	'@n8n/community-nodes/no-restricted-globals': 'error',
 };
 
 export default defineConfig(

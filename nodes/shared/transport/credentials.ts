@@ -109,6 +109,7 @@ export interface ResolvedIdentity {
  * True when the n8n admin allows host identity: `N8N_S3_STORAGE_ALLOW_HOST_IDENTITY=true`, or
  * n8n's `N8N_AWS_SYSTEM_CREDENTIALS_ACCESS_ENABLED=true`.
  */
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- the admin's opt-in for host identity is an environment variable of the n8n process (as n8n's own N8N_AWS_SYSTEM_CREDENTIALS_ACCESS_ENABLED); nothing else is read from process
 export function hostIdentityAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
 	return [env[HOST_IDENTITY_ENV], env[N8N_AWS_SYSTEM_CREDENTIALS_ENV]].some((v) => /^(true|1)$/i.test(String(v ?? '').trim()));
 }
