@@ -35,6 +35,7 @@ const path = require('node:path');
 const { once } = require('node:events');
 const { execFileSync } = require('node:child_process');
 const h = require('./lib/harness');
+const { copyWorkflow } = require('./trigger');
 
 const { ROOT, WORK, N8N_BIN, log, secs, tail } = h;
 const MiB = 1024 * 1024;
@@ -53,9 +54,7 @@ const EXAMPLE_PATH = 's3-upload-demo';
 const BUCKET = 'n8n-demo';
 const QWF_ID = 'queueTestHelpers01';
 const TRIGGER_WF_ID = 'queueTriggerCopy01';
-const TRIGGER_TYPE = `${h.PACKAGE_NAME}.s3StorageTrigger`;
 // n8n refuses "*" in the seconds field of a poll time: every 2 s as a list of seconds
-const EVERY_2_S = `${Array.from({ length: 30 }, (_, i) => i * 2).join(',')} * * * * *`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 h.setLogPrefix('queue');
@@ -227,40 +226,7 @@ function workflows(filesDir) {
 	};
 	// S3 Storage Trigger on drop/, every 2 s: each emitted object copied to processed/<key>/<execution id>,
 	// so the bucket records every emission (an emission twice shows as two copies)
-	const trigger = {
-		id: TRIGGER_WF_ID,
-		name: 'Queue test: trigger copies each new object to processed/',
-		nodes: [
-			{
-				name: 'S3 Storage Trigger',
-				type: TRIGGER_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: EVERY_2_S }] }, bucketName: { __rl: true, value: BUCKET, mode: 'name' }, prefix: 'drop/', event: 'objectCreated', options: { maxObjectsPerPoll: 500 } },
-				credentials: cred,
-			},
-			{
-				name: 'Copy to processed/',
-				type: h.NODE_TYPE,
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: {
-					resource: 'object',
-					operation: 'copy',
-					sourceBucketName: { __rl: true, value: BUCKET, mode: 'name' },
-					sourceKey: { __rl: true, value: '={{ $json.key }}', mode: 'key' },
-					destinationBucketName: { __rl: true, value: BUCKET, mode: 'name' },
-					destinationKey: '=processed/{{ $json.key }}/{{ $execution.id }}',
-					options: {},
-				},
-				credentials: cred,
-			},
-		],
-		connections: { 'S3 Storage Trigger': { main: [[{ node: 'Copy to processed/', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		active: false,
-	};
+	const trigger = copyWorkflow(BUCKET, { id: TRIGGER_WF_ID, name: 'Queue test: trigger copies each new object to processed/' });
 	return [example, helpers, trigger];
 }
 

@@ -48,11 +48,14 @@ function parseArgs(argv) {
 const cred = { s3StorageApi: { id: CRED_ID, name: CRED_NAME } };
 const rl = (value) => ({ __rl: true, value, mode: 'name' });
 
-/** The test workflow: every emitted object copied to processed/<key>/<execution id>. */
-function copyWorkflow(bucket) {
+/**
+ * The test workflow: every object emitted from <bucket>/drop/ copied to processed/<key>/<execution id>
+ * (an emission twice shows as two copies). Also used by e2e/queue.js with its own id and name.
+ */
+function copyWorkflow(bucket, { id = COPY_WF_ID, name = 'e2e: trigger copies each new object to processed/' } = {}) {
 	return {
-		id: COPY_WF_ID,
-		name: 'e2e: trigger copies each new object to processed/',
+		id,
+		name,
 		nodes: [
 			{
 				id: 'a1f0b3c2-0000-4000-8000-00000000e2e1',
@@ -312,7 +315,7 @@ async function runTriggerChecks(opts, s3Server, outerChecks) {
 	return { passed: checks.passed, failed: checks.failed };
 }
 
-module.exports = { runTriggerChecks, TRIGGER_TYPE, EVERY_2_S };
+module.exports = { runTriggerChecks, copyWorkflow, TRIGGER_TYPE, EVERY_2_S };
 
 if (require.main === module) {
 	h.setLogPrefix?.('trigger');
