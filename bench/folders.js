@@ -16,7 +16,8 @@
  * Options (bench/run.js passes every --folders-* argument here):
  *   --folders-count=N        objects copied / moved (default 5000)
  *   --folders-download=N     objects downloaded (default 1000)
- *   --folders-mem=N          objects of the memory run (default 20000; 0 skips it)
+ *   --folders-mem=N          objects of the memory run, one in every run (default 20000; 0 skips it)
+ *   --folders-mem-in-flight=N   Objects in Flight of the memory run (default: the node's default)
  *   --folders-in-flight=a,b  also time this node's copy with these Objects in Flight values (the
  *                            sweep that chose the default); default: the node's default only
  */
@@ -32,12 +33,15 @@ const CRED = { id: 'benchOursCred', name: 'bench S3 Storage' };
 
 // --------------------------------------------------------------------------------- options
 function parseOptions(raw) {
-	const o = { count: 5000, download: 1000, mem: 20000, inFlight: [] };
+	const o = { count: 5000, download: 1000, mem: 20000, memInFlight: 0, inFlight: [] };
 	for (const [k, v] of Object.entries(raw ?? {})) {
 		const n = Number(v);
 		if (k === 'count' || k === 'download' || k === 'mem') {
 			if (!Number.isInteger(n) || n < (k === 'mem' ? 0 : 1)) throw new UsageError(`--folders-${k}: "${v}" is not a whole number`);
 			o[k] = n;
+		} else if (k === 'mem-in-flight') {
+			if (!Number.isInteger(n) || n < 1) throw new UsageError(`--folders-mem-in-flight: "${v}" is not a whole number ≥ 1`);
+			o.memInFlight = n;
 		} else if (k === 'in-flight') {
 			o.inFlight = String(v)
 				.split(',')
@@ -47,7 +51,7 @@ function parseOptions(raw) {
 					if (!Number.isInteger(m) || m < 1) throw new UsageError(`--folders-in-flight: "${x}" is not a whole number ≥ 1`);
 					return m;
 				});
-		} else throw new UsageError(`unknown option --folders-${k} (count, download, mem, in-flight)`);
+		} else throw new UsageError(`unknown option --folders-${k} (count, download, mem, mem-in-flight, in-flight)`);
 	}
 	return o;
 }
@@ -267,11 +271,17 @@ async function section(ctx, run, res, { runN8n, runTool }) {
 		log(`  folders.down.aws: ${res['folders.down.aws'].error ? `FAILED: ${res['folders.down.aws'].error}` : `${t.s.toFixed(2)} s`}`);
 	}
 
-	// ---- memory: RSS growth of n8n during a big copy (first run only)
-	if (o.mem > 0 && run === 0) {
-		log(`folders: memory run, copy of ${o.mem} objects`);
-		await seed(sdk, 'fmem/', o.mem, 16);
-		const w = await n8n('fcopy-ours', { BENCH_SRC: 'fmem/', BENCH_DST: 'fmem-copy/' }, 'mem');
+	// ---- memory: RSS growth of n8n during a big copy (every run: the table shows the median,
+	// since V8 decides when to collect the garbage and single runs differ by tens of MiB)
+	if (o.mem > 0) {
+		log(`run ${run + 1}: memory, folder copy of ${o.mem} objects${o.memInFlight ? `, ${o.memInFlight} in flight` : ''}`);
+		if (!ctx.foldersMemSeeded) {
+			await seed(sdk, 'fmem/', o.mem, 16);
+			ctx.foldersMemSeeded = true;
+		}
+		const w = o.memInFlight
+			? await n8n('fcopy-ours-n', { BENCH_SRC: 'fmem/', BENCH_DST: `fmem-copy-${r}/`, BENCH_IN_FLIGHT: String(o.memInFlight) }, 'mem')
+			: await n8n('fcopy-ours', { BENCH_SRC: 'fmem/', BENCH_DST: `fmem-copy-${r}/` }, 'mem');
 		const x = nodeErrors(fromNode(w));
 		// n8n execute-batch ends every execution after 3 minutes (ExecuteBatch.executionTimeout, not
 		// configurable): the 20,000-object copy must run at > 115 objects/s to be measured
@@ -319,6 +329,10 @@ function report(ctx, all, median) {
 		verdicts.push(`${g === undefined ? '–' : g <= 64 ? '✓' : '✗'} memory growth during a ${o.mem}-object copy: ${g === undefined ? '?' : `${g.toFixed(1)} MiB`} (target ≤ 64 MiB)`);
 	}
 	const sweep = o.inFlight.map((k) => [k, pick(`folders.copy.ours-${k}`)]);
+	const memRuns = all
+		.map((x) => x['folders.mem.ours'])
+		.filter(Boolean)
+		.map((m) => (m.error ? 'failed' : `${(m.growth / MiB).toFixed(1)} MiB in ${m.s.toFixed(1)} s`));
 	const head = ['figure', 'S3 Storage (ours)', 'aws s3 cp/mv --recursive', 'ours vs aws (speed)', 'rclone copy/move', 'ours vs rclone (speed)', 'target'];
 	const esc = (s) => String(s ?? '');
 	return [
@@ -332,6 +346,9 @@ function report(ctx, all, median) {
 		...rows.map((row) => `| ${row.map(esc).join(' | ')} |`),
 		'',
 		...(sweep.length ? ['Folder Copy by Objects in Flight (this node): ' + sweep.map(([k, x]) => `${k}: ${show(x)}`).join('; '), ''] : []),
+		...(memRuns.length
+			? [`Memory run, every run (RSS growth over the process just before the node; copy time)${o.memInFlight ? `, Objects in Flight ${o.memInFlight}` : ''}: ${memRuns.join('; ')}`, '']
+			: []),
 		'Targets (issue 10):',
 		...verdicts.map((v) => `- ${v}`),
 		'',

@@ -186,6 +186,33 @@ describe('a cancelled execution', () => {
 	}, 30_000);
 });
 
+describe('a cancelled folder copy', () => {
+	it('cancel while CopyObjects hang: the error says cancelled, at once, and no copy starts afterwards', async () => {
+		const folder = `${uniq('cancel-folder')}/`;
+		for (let n = 0; n < 40; n++) await putObject(bucket, `${folder}f${n}.txt`, Buffer.from(`file ${n}`));
+		// every CopyObject from this folder gets no answer
+		const isCopy = (r: { method: string; headers: Record<string, unknown> }) =>
+			r.method === 'PUT' && String(r.headers['x-amz-copy-source'] ?? '').includes(encodeURIComponent(folder.slice(0, -1)));
+		proxy.addRule({ match: isCopy, action: { kind: 'stall' }, label: 'silent copy' });
+		const cancel = new AbortController();
+		const running = invoke(
+			{ resource: 'folder', operation: 'copy', bucketName: rl(bucket), folderKey: folder, destinationBucketName: rl(bucket), destinationFolderKey: `copy-of-${folder}`, options: { objectsInFlight: 4 } },
+			{ credentials: viaProxy(), abortSignal: cancel.signal },
+		);
+		for (let i = 0; i < 200 && proxy.count((r) => r.fault === 'silent copy') < 4; i++) await new Promise((r) => setTimeout(r, 50));
+		expect(proxy.count((r) => r.fault === 'silent copy')).toBe(4);
+		const t0 = Date.now();
+		cancel.abort();
+		const error = failed(await running);
+		expect(error.message).toMatch(/^The execution was cancelled while working on bucket "[^"]+": its requests were stopped/);
+		expect(error.context.code).toBe('ExecutionCancelled');
+		expect(Date.now() - t0).toBeLessThan(5000);
+		await new Promise((r) => setTimeout(r, 300));
+		// the 4 hanging requests and nothing after them
+		expect(proxy.count((r) => r.fault === 'silent copy')).toBe(4);
+	}, 30_000);
+});
+
 describe('bucket names with upper-case letters or underscores', () => {
 	const HINT = (name: string, suggestion: string) =>
 		new RegExp(`Bucket names are normally lower case, without underscores \\((upper-case letters|underscores) in "${name}"\\): did you mean "${suggestion}"\\?`);

@@ -48,9 +48,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (clientOptions.maxAttempts !== undefined && (!Number.isInteger(clientOptions.maxAttempts) || clientOptions.maxAttempts < 1)) {
 		throw new NodeOperationError(this.getNode(), 'Max Attempts must be a whole number of at least 1');
 	}
-	const { client, endpoint, secrets } = connect(this.getNode(), credentials, clientOptions);
-	const concurrency = Math.max(1, Math.floor(Number(first.concurrency ?? DEFAULT_CONCURRENCY)) || 1);
 	const abortSignal = this.getExecutionCancelSignal?.();
+	// every request of the execution stops when it is cancelled, with or without per-call options
+	const { client, endpoint, secrets } = connect(this.getNode(), credentials, { ...clientOptions, abortSignal });
+	const concurrency = Math.max(1, Math.floor(Number(first.concurrency ?? DEFAULT_CONCURRENCY)) || 1);
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const continueOnFail = this.continueOnFail();
 

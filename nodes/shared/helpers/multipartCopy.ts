@@ -8,6 +8,7 @@ import {
 	type S3Client,
 } from '@aws-sdk/client-s3';
 import { runBounded } from './concurrency';
+import { afterCancel } from '../transport/client';
 
 const MiB = 1024 * 1024;
 
@@ -95,7 +96,7 @@ export async function multipartCopy(
 		return { ETag: done.ETag, VersionId: done.VersionId };
 	} catch (error) {
 		// not with abortSignal: the abort must go out even for a cancelled execution
-		await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).catch(() => undefined);
+		await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), afterCancel()).catch(() => undefined);
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError maps it (it needs the raw error)
 		throw error;
 	}

@@ -13,7 +13,7 @@ import {
 	type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { sendCancellable } from '../transport/client';
+import { afterCancel, sendCancellable } from '../transport/client';
 import type { UploadSource } from './binary';
 
 /** How {@link uploadObject} sends one body. */
@@ -96,7 +96,7 @@ async function libStorageUpload(client: S3Client, params: PutObjectCommandInput,
 		// (after router.ts has destroyed the client): abort here and wait for it, so no open
 		// upload (and its stored parts) is left behind. AbortMultipartUpload is idempotent.
 		if (upload.uploadId) {
-			await client.send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: upload.uploadId })).catch(() => undefined);
+			await client.send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: upload.uploadId }), afterCancel()).catch(() => undefined);
 		}
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError turns it into a NodeApiError with the S3 code, HTTP status and endpoint (it needs the raw error for that)
 		throw error;
@@ -235,7 +235,7 @@ export async function uploadFileInParts(
 	} catch (error) {
 		if (uploadId) {
 			// not with the stopped signal; AbortMultipartUpload is idempotent
-			await client.send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: uploadId })).catch(() => undefined);
+			await client.send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: uploadId }), afterCancel()).catch(() => undefined);
 		}
 		// a request stopped by a cancellation says "aborted": report the cancellation
 		if (abortSignal?.aborted) throw cancelled();

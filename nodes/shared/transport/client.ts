@@ -1,6 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import { CredentialConfigError, resolveIdentity, type IdentityFields, type ResolvedIdentity } from './credentials';
 
 export { CredentialConfigError };
@@ -40,6 +42,11 @@ export interface ClientOptions {
 	maxSockets?: number;
 	/** Send and verify the SDK's default (CRC32) checksums even on a custom endpoint. */
 	fullChecksums?: boolean;
+	/**
+	 * The execution's cancel signal: when it fires, every request of the client still running
+	 * stops (its socket is closed) and none is retried, even one sent without per-call options.
+	 */
+	abortSignal?: AbortSignal;
 }
 
 /** Where and how to connect, after the provider preset has been applied. */
@@ -131,10 +138,13 @@ export function resolveConnection(credentials: S3StorageCredentials): ResolvedCo
 }
 
 /**
- * Runs `send` (a client.send() without per-call options, so the client's middleware cache
- * applies) but stops waiting when `signal` aborts: the request itself ends when the caller destroys the
- * client. Use it for requests that are many and short; pass `{ abortSignal }` to send() for
- * long ones.
+ * Waits for `send` (a client.send() without per-call options, so the client reuses its resolved
+ * middleware) but stops waiting as soon as `signal` aborts. On a client made with the same signal
+ * as {@link ClientOptions.abortSignal} the request itself is stopped too (see
+ * {@link CancellableHttpHandler}); this only makes the rejection immediate and uniform.
+ *
+ * @throws an AbortError ("The execution was cancelled") once `signal` has fired; else whatever
+ *   `send` throws
  */
 export async function sendCancellable<O>(send: () => Promise<O>, signal?: AbortSignal): Promise<O> {
 	if (signal?.aborted) throw Object.assign(new Error('The execution was cancelled'), { name: 'AbortError' });
@@ -150,6 +160,67 @@ export async function sendCancellable<O>(send: () => Promise<O>, signal?: AbortS
 	} finally {
 		signal.removeEventListener('abort', onAbort!);
 		sent.catch(() => undefined);
+	}
+}
+
+/**
+ * Per-call options for a clean-up request that must still go out after the execution was
+ * cancelled (AbortMultipartUpload): its own signal, which never fires, in place of the client's
+ * cancel signal (see {@link ClientOptions.abortSignal}).
+ */
+export function afterCancel(): { abortSignal: AbortSignal } {
+	return { abortSignal: new AbortController().signal };
+}
+
+type HandlerRequest = Parameters<NodeHttpHandler['handle']>[0];
+type HandlerOptions = NonNullable<Parameters<NodeHttpHandler['handle']>[1]>;
+
+/**
+ * The SDK's Node.js HTTP handler, with a cancel signal for the whole client: a request sent
+ * without an abort signal of its own gets this one. So a `client.send(command)` without per-call
+ * options, the form that lets the client reuse its resolved middleware (≈ 0.4 ms of CPU and
+ * ≈ 25 KiB of garbage less per request, which matters for thousands of CopyObjects or small
+ * PutObjects), still ends when n8n cancels the execution, and the SDK does not retry it (it
+ * never retries an AbortError). A request that brings its own signal keeps it.
+ *
+ * The requests listen on a child signal whose listener limit is lifted: a folder copy has dozens
+ * of requests in flight, and Node warns about more than 10 listeners on one signal.
+ */
+class CancellableHttpHandler {
+	private readonly signal: AbortSignal;
+	private readonly forward: () => void;
+
+	constructor(
+		private readonly inner: NodeHttpHandler,
+		private readonly cancel: AbortSignal,
+	) {
+		const child = new AbortController();
+		setMaxListeners(0, child.signal);
+		this.signal = child.signal;
+		this.forward = () => child.abort(cancel.reason);
+		if (cancel.aborted) child.abort(cancel.reason);
+		else cancel.addEventListener('abort', this.forward, { once: true });
+	}
+
+	get metadata() {
+		return this.inner.metadata;
+	}
+
+	async handle(request: HandlerRequest, options: HandlerOptions = {}) {
+		return await this.inner.handle(request, options.abortSignal ? options : { ...options, abortSignal: this.signal });
+	}
+
+	updateHttpClientConfig(key: keyof NodeHttpHandlerOptions, value: NodeHttpHandlerOptions[typeof key]): void {
+		this.inner.updateHttpClientConfig(key, value);
+	}
+
+	httpHandlerConfigs(): NodeHttpHandlerOptions {
+		return this.inner.httpHandlerConfigs();
+	}
+
+	destroy(): void {
+		this.cancel.removeEventListener('abort', this.forward);
+		this.inner.destroy();
 	}
 }
 
@@ -186,6 +257,19 @@ export function createS3ClientWithIdentity(
 	const identity = resolveIdentity(credentials, { region: connection.region, endpoint: connection.endpoint, socketTimeout, connectionTimeout });
 	const maxSockets = options.maxSockets ?? 50;
 	const agentOptions = { keepAlive: true, maxSockets };
+	const http = new NodeHttpHandler({
+		// The "Request Timeout" option is an idle timeout (no data for so long): that is the
+		// handler's socketTimeout. Its requestTimeout caps a whole request and, without
+		// throwOnRequestTimeout, only logs a warning, so a stalled server would hang the item.
+		// 0 turns either off (the handler skips a timeout of 0).
+		socketTimeout,
+		connectionTimeout,
+		httpAgent: new HttpAgent(agentOptions),
+		httpsAgent: new HttpsAgent({
+			...agentOptions,
+			rejectUnauthorized: !credentials.ignoreSslIssues,
+		}),
+	});
 	const config: S3ClientConfig = {
 		region: connection.region,
 		endpoint: connection.endpoint,
@@ -198,19 +282,7 @@ export function createS3ClientWithIdentity(
 		cacheMiddleware: true,
 		// The SDK follows a bucket's region on a 301 for AWS only; keep it predictable elsewhere.
 		followRegionRedirects: !connection.endpoint,
-		requestHandler: {
-			// The "Request Timeout" option is an idle timeout (no data for so long): that is the
-			// handler's socketTimeout. Its requestTimeout caps a whole request and, without
-			// throwOnRequestTimeout, only logs a warning, so a stalled server would hang the item.
-			// 0 turns either off (the handler skips a timeout of 0).
-			socketTimeout,
-			connectionTimeout,
-			httpAgent: new HttpAgent(agentOptions),
-			httpsAgent: new HttpsAgent({
-				...agentOptions,
-				rejectUnauthorized: !credentials.ignoreSslIssues,
-			}),
-		},
+		requestHandler: options.abortSignal ? new CancellableHttpHandler(http, options.abortSignal) : http,
 	};
 	if (connection.endpoint && !options.fullChecksums) {
 		config.requestChecksumCalculation = 'WHEN_REQUIRED';

@@ -8,6 +8,7 @@ import { readLimit } from '../../../shared/helpers/limits';
 import { listPages } from '../../../shared/helpers/listing';
 import { getBucketParam, getOptions } from '../../../shared/helpers/params';
 import { normalizeEtag } from '../../../shared/helpers/validation';
+import { sendCancellable } from '../../../shared/transport/client';
 import { bucketLocator, optionsCollection, returnAllAndLimit, showFor, folderKeyField } from '../common.descriptions';
 import type { OperationContext } from '../types';
 import { objectsInFlightOption, readFolderKey, readObjectsInFlight } from './copy.operation';
@@ -100,7 +101,9 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	await forEachPaged(pages, inFlight, async (key, index) => {
 		let body: Readable | undefined;
 		try {
-			const res = await ctx.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: ctx.abortSignal });
+			// without per-call options, so the client's cached middleware serves every request (the
+			// client itself stops the request and its body when the execution is cancelled)
+			const res = await sendCancellable(async () => await ctx.client.send(new GetObjectCommand({ Bucket: bucket, Key: key })), ctx.abortSignal);
 			body = res.Body as Readable;
 			const contentType = res.ContentType || 'application/octet-stream';
 			const binary = await this.helpers.prepareBinaryData(lengthChecked(body, res.ContentLength), fileNameFromKey(key), contentType);
