@@ -275,12 +275,18 @@ async function seedKeys(sdk, bucket, prefix, count, body = 'x'.repeat(16)) {
 }
 
 /**
- * Before a measurement: waits up to --settle seconds for the 1-minute load average to drop below
- * --max-load (the bench's own previous step raises it too), and returns the load the measurement
- * starts at. With --refuse-busy a machine that stays busy stops the bench.
+ * Before a measurement: first writes the page cache's dirty data to disk (`sync`: a previous
+ * contender's multi-GiB download would otherwise still be flushing, and the kernel throttles the
+ * next writer: a 5 GiB download measured 145 MiB/s right after another one, 376 MiB/s without),
+ * then waits up to --settle seconds for the 1-minute load average to drop below --max-load (the
+ * bench's own previous step raises it too), and returns the load the measurement starts at. With
+ * --refuse-busy a machine that stays busy stops the bench.
  */
 async function quietStart(ctx, what) {
 	const { maxLoad, settle, refuseBusy } = ctx.opts;
+	const t0 = Date.now();
+	execFileSync('sync');
+	if (Date.now() - t0 > 1000) log(`  sync: ${secs(Date.now() - t0)} flushing written data before ${what}`);
 	const until = Date.now() + settle * 1000;
 	let load = os.loadavg()[0];
 	if (load >= maxLoad) log(`  load average ${load.toFixed(2)} ≥ ${maxLoad}: waiting up to ${settle} s before ${what}`);
@@ -945,7 +951,7 @@ async function main() {
 			'',
 			table,
 			'',
-			`Method: ${opts.runs} run(s), contenders interleaved one measurement each per run in an order that rotates between runs; medians shown; each measurement waits (≤ ${opts.settle} s) for the 1-minute load average to drop below ${opts.maxLoad} and is marked busy if it does not.`,
+			`Method: ${opts.runs} run(s), contenders interleaved one measurement each per run in an order that rotates between runs; medians shown; before each measurement the page cache is flushed (sync) and the bench waits (≤ ${opts.settle} s) for the 1-minute load average to drop below ${opts.maxLoad} and is marked busy if it does not.`,
 			"n8n figures are the node's own executionTime in one execution (input already in n8n's filesystem binary store); the SDK script (same SDK, the node's part size and parts in flight) times its own transfer.",
 			'',
 			'Targets (issue 15):',

@@ -19,7 +19,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const h = require('./lib/harness');
 
-const { ROOT, WORK, log, tail } = h;
+const { ROOT, log, tail } = h;
 const CRED_ID = 's3E2eAssumeRole1';
 const WF_ID = 's3E2eAssumeRole1';
 
@@ -107,16 +107,8 @@ async function runIdentityChecks(opts, outerChecks) {
 		log(`${cond ? '✓' : '✗'} ${what}${cond || !detail ? '' : `\n    ${detail}`}`);
 		return !!cond;
 	};
-	const runDir = path.join(WORK, `identity-${process.pid}-${Date.now()}`);
-	const userFolder = path.join(runDir, 'n8n');
-	fs.mkdirSync(userFolder, { recursive: true });
-	let keep = opts.keep;
-	h.addCleanup(async () => {
-		if (keep) {
-			fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'package.json'), { force: true });
-			log(`work folder kept: ${path.relative(process.cwd(), runDir)}`);
-		} else fs.rmSync(runDir, { recursive: true, force: true });
-	});
+	const run = h.makeRunFolder('identity', opts);
+	const { runDir, userFolder } = run;
 	await h.ensureN8nInstalled(opts);
 	const s3 = await h.startS3({ ...opts, s3: 'rgw' }, runDir);
 	const stsPort = await h.freePort();
@@ -144,7 +136,7 @@ async function runIdentityChecks(opts, outerChecks) {
 		const snap = r.snapshots[WF_ID];
 		const runData = snap?.data?.resultData?.runData ?? {};
 		const out = (n) => runData[n]?.[0]?.data?.main?.[0]?.map((i) => i.json) ?? [];
-		if (!check(snap?.status === 'success', 'the assume-role workflow ran without error in n8n', `status ${snap?.status}; ${JSON.stringify(r.result?.summary ?? {}).slice(0, 500)}\n${tail(r.output, 20)}`)) keep = true;
+		if (!check(snap?.status === 'success', 'the assume-role workflow ran without error in n8n', `status ${snap?.status}; ${JSON.stringify(r.result?.summary ?? {}).slice(0, 500)}\n${tail(r.output, 20)}`)) run.keep = true;
 		check(out('Upload')[0]?.key === 'role/hello.txt' && out('Upload')[0]?.bucket === bucket, 'Upload (as the role) reported the key and bucket', JSON.stringify(out('Upload')));
 		check(out('Download')[0]?.data === 'hello from the assumed role', 'Download (as the role) returned what was uploaded', JSON.stringify(out('Download')));
 		// the caller's own keys may not write to that bucket (it is another user's): the role did the work
@@ -158,7 +150,7 @@ async function runIdentityChecks(opts, outerChecks) {
 		sdk.client.destroy();
 	}
 	const failed = results.filter((x) => !x.ok).map((x) => x.what);
-	if (failed.length) keep = true;
+	if (failed.length) run.keep = true;
 	return { passed: results.length - failed.length, failed };
 }
 

@@ -24,7 +24,7 @@ const path = require('node:path');
 const h = require('./lib/harness');
 const { restClient, setupOwner, waitForN8n } = require('./start');
 
-const { ROOT, WORK, CRED_ID, CRED_NAME, log, secs, tail } = h;
+const { ROOT, CRED_ID, CRED_NAME, log, secs, tail } = h;
 const TRIGGER_TYPE = `${h.PACKAGE_NAME}.s3StorageTrigger`;
 const COPY_WF_ID = 's3E2eTriggerCopy1';
 const CSV_WF_ID = 's3Demo10CsvTrigger';
@@ -136,16 +136,8 @@ class Checks {
  */
 async function runTriggerChecks(opts, s3Server, outerChecks) {
 	await h.ensureN8nInstalled(opts);
-	const runDir = path.join(WORK, `run-trigger-${process.pid}-${Date.now()}`);
-	const userFolder = path.join(runDir, 'n8n');
-	fs.mkdirSync(userFolder, { recursive: true });
-	let keep = opts.keep;
-	h.addCleanup(async () => {
-		if (keep) {
-			fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'package.json'), { force: true });
-			log(`work folder kept: ${path.relative(process.cwd(), runDir)}`);
-		} else fs.rmSync(runDir, { recursive: true, force: true });
-	});
+	const run = h.makeRunFolder('run-trigger', opts);
+	const { runDir, userFolder } = run;
 	const checks = new Checks(outerChecks);
 	const s3 = s3Server ?? (await h.startS3(opts, runDir));
 	const sdk = h.sdkFor(s3);
@@ -304,12 +296,12 @@ async function runTriggerChecks(opts, s3Server, outerChecks) {
 		const errors = (n8nProc.output().match(/^.*(error|Error).*S3 Storage Trigger.*$/gm) ?? []).slice(0, 5);
 		checks.ok(errors.length === 0, 'n8n logged no trigger errors', errors.join('\n'));
 	} catch (error) {
-		keep = true;
+		run.keep = true;
 		checks.ok(false, `the trigger run finished (${error.message})`, error.stack);
 	} finally {
 		if (n8nProc) await n8nProc.stop(10_000);
 		sdk.client.destroy();
-		if (checks.failed.length) keep = true;
+		if (checks.failed.length) run.keep = true;
 	}
 	log(`trigger: ${checks.passed} checks passed, ${checks.failed.length} failed`);
 	return { passed: checks.passed, failed: checks.failed };

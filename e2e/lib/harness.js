@@ -810,6 +810,27 @@ function httpGet(url, timeoutMs = 15000) {
 }
 
 /** An AWS SDK v3 client (the package's own @aws-sdk/client-s3) for the server, with a few helpers. */
+/**
+ * A run folder `WORK/<name>-<pid>-<time>` holding an n8n user folder (`userFolder`), removed when
+ * the process ends unless `run.keep` is true then (set it after a failure to look at the logs; it
+ * starts as opts.keep). A kept folder loses `.n8n/nodes/package.json`, so a later n8n started on it
+ * does not try to install the linked package.
+ * @returns {{ runDir: string, userFolder: string, keep: boolean }}
+ */
+function makeRunFolder(name, opts = {}) {
+	const runDir = path.join(WORK, `${name}-${process.pid}-${Date.now()}`);
+	const userFolder = path.join(runDir, 'n8n');
+	fs.mkdirSync(userFolder, { recursive: true });
+	const run = { runDir, userFolder, keep: !!opts.keep };
+	addCleanup(async () => {
+		if (run.keep) {
+			fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'package.json'), { force: true });
+			log(`work folder kept: ${path.relative(process.cwd(), runDir)}`);
+		} else fs.rmSync(runDir, { recursive: true, force: true });
+	});
+	return run;
+}
+
 function sdkFor(s3) {
 	const sdk = require(require.resolve('@aws-sdk/client-s3', { paths: [ROOT] }));
 	const client = new sdk.S3Client({
@@ -985,6 +1006,7 @@ module.exports = {
 	rssOf,
 	sampleTreeRss,
 	cpuMsOf,
+	makeRunFolder,
 	// S3
 	startS3,
 	sdkFor,

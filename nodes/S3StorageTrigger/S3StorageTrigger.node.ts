@@ -5,7 +5,7 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { bucketLocator } from '../shared/descriptions';
+import { bucketLocator, keyPatternOption } from '../shared/descriptions';
 import { s3StorageApiTest } from '../shared/methods/credentialTest';
 import { searchBuckets } from '../shared/methods/listSearch';
 import { DEFAULT_LOOK_BACK_MINUTES, DEFAULT_MAX_DOWNLOAD_MIB, DEFAULT_MAX_OBJECTS_PER_POLL, pollBucket } from './poll';
@@ -81,15 +81,7 @@ export class S3StorageTrigger implements INodeType {
 						description:
 							'Whether the first poll after the first activation also emits the objects already there (oldest first, Max Objects per Poll at a time). Off: only objects created after activation.',
 					},
-					{
-						displayName: 'Key Pattern',
-						name: 'keyPattern',
-						type: 'string',
-						default: '',
-						placeholder: '*.csv',
-						description:
-							'Only objects whose key matches this glob. Without a "/" it matches the file name at any depth (*.csv); with one, the whole key (invoices/**/*.pdf). * and ? stay within a folder, ** crosses folders, {a,b} alternatives.',
-					},
+					keyPatternOption,
 					{
 						displayName: 'Keys in Time Order',
 						name: 'keysInTimeOrder',

@@ -1,7 +1,6 @@
 import { GetObjectCommand, type S3Client, type _Object } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
-import { fileNameFromKey, lengthChecked } from '../shared/helpers/binary';
+import { fileNameFromKey, storeObjectBody } from '../shared/helpers/binary';
 import { runBounded } from '../shared/helpers/concurrency';
 import { compileKeyGlob, type KeyMatcher } from '../shared/helpers/glob';
 import { listPages } from '../shared/helpers/listing';
@@ -170,10 +169,7 @@ async function toItem(ctx: IPollFunctions, client: S3Client, s: TriggerSettings,
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- pollBucket turns it into a NodeApiError with toNodeError, which needs the raw SDK error
 		throw error;
 	}
-	const contentType = res.ContentType || 'application/octet-stream';
-	const body = lengthChecked(res.Body as Readable, res.ContentLength);
-	const binary = await ctx.helpers.prepareBinaryData(body, fileNameFromKey(o.key), contentType);
-	binary.mimeType = contentType;
+	const { binary, contentType } = await storeObjectBody(ctx.helpers, res, fileNameFromKey(o.key));
 	json.contentType = contentType;
 	return { json, binary: { [s.binaryProperty]: binary } };
 }

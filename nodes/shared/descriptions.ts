@@ -42,3 +42,17 @@ export function bucketLocator(
 		],
 	};
 }
+
+/**
+ * The Key Pattern option (a glob, matched by helpers/glob.ts) of Folder → Download and of the
+ * trigger node.
+ */
+export const keyPatternOption: INodeProperties = {
+	displayName: 'Key Pattern',
+	name: 'keyPattern',
+	type: 'string',
+	default: '',
+	placeholder: '*.csv',
+	description:
+		'Only objects whose key matches this glob. Without a "/" it matches the file name at any depth (*.csv); with one, the whole key (invoices/**/*.pdf). * and ? stay within a folder, ** crosses folders, {a,b} alternatives and [abc] work, a leading ! negates.',
+};

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type BinaryHelperFunctions, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 /** A body to upload: bytes in memory, or a stream with its length when known. */
 export interface UploadSource {
@@ -181,6 +181,27 @@ export function lengthChecked(
 	// the destroyed stream, and whoever reads it later gets it.
 	check.on('error', () => undefined);
 	return source.pipe(check);
+}
+
+/**
+ * Streams the body of a GetObject answer into n8n's binary data (`helpers.prepareBinaryData`:
+ * the filesystem, database or S3 store, or memory in default mode), checked against its
+ * Content-Length with {@link lengthChecked}. The binary gets `fileName` and the server's
+ * Content-Type (prepareBinaryData may sniff its own; application/octet-stream when the server
+ * sent none). Used by Object → Download, Folder → Download and the trigger.
+ *
+ * @returns the binary, and the content type given to it
+ * @throws the body's error (a cut connection: code ECONNRESET, "cut short") or the store's
+ */
+export async function storeObjectBody(
+	helpers: Pick<BinaryHelperFunctions, 'prepareBinaryData'>,
+	res: { Body?: unknown; ContentLength?: number; ContentType?: string },
+	fileName: string,
+): Promise<{ binary: IBinaryData; contentType: string }> {
+	const contentType = res.ContentType || 'application/octet-stream';
+	const binary = await helpers.prepareBinaryData(lengthChecked(res.Body as Readable, res.ContentLength), fileName, contentType);
+	binary.mimeType = contentType;
+	return { binary, contentType };
 }
 
 /** Reads a whole stream into memory. Only for text/base64/JSON output, never for binary. */

@@ -1,13 +1,14 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { fileNameFromKey, lengthChecked } from '../../../shared/helpers/binary';
+import { fileNameFromKey, storeObjectBody } from '../../../shared/helpers/binary';
 import { forEachPaged } from '../../../shared/helpers/concurrency';
 import { compileKeyGlob, type KeyMatcher } from '../../../shared/helpers/glob';
 import { readLimit } from '../../../shared/helpers/limits';
 import { listPages } from '../../../shared/helpers/listing';
 import { getBucketParam, getOptions } from '../../../shared/helpers/params';
 import { normalizeEtag } from '../../../shared/helpers/validation';
+import { keyPatternOption } from '../../../shared/descriptions';
 import { sendCancellable } from '../../../shared/transport/client';
 import { bucketLocator, optionsCollection, returnAllAndLimit, showFor, folderKeyField } from '../common.descriptions';
 import type { OperationContext } from '../types';
@@ -35,15 +36,7 @@ export const description: INodeProperties[] = [
 		},
 	]),
 	optionsCollection('folder', 'download', [
-		{
-			displayName: 'Key Pattern',
-			name: 'keyPattern',
-			type: 'string',
-			default: '',
-			placeholder: '*.csv',
-			description:
-				'Only objects whose key matches this glob. Matched against the whole key; a pattern without "/" matches the file name at any depth (*.csv), ** crosses folders (reports/**/*.pdf), {a,b} and [abc] work, a leading ! negates.',
-		},
+		keyPatternOption,
 		objectsInFlightOption(DEFAULT_DOWNLOADS_IN_FLIGHT, 'downloaded'),
 	]),
 ];
@@ -105,10 +98,7 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 			// client itself stops the request and its body when the execution is cancelled)
 			const res = await sendCancellable(async () => await ctx.client.send(new GetObjectCommand({ Bucket: bucket, Key: key })), ctx.abortSignal);
 			body = res.Body as Readable;
-			const contentType = res.ContentType || 'application/octet-stream';
-			const binary = await this.helpers.prepareBinaryData(lengthChecked(body, res.ContentLength), fileNameFromKey(key), contentType);
-			// prepareBinaryData may sniff its own type; keep the server's
-			binary.mimeType = contentType;
+			const { binary, contentType } = await storeObjectBody(this.helpers, res, fileNameFromKey(key));
 			out[index] = {
 				json: {
 					bucket,

@@ -1,7 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { fileNameFromKey, lengthChecked, streamToBuffer } from '../../../shared/helpers/binary';
+import { fileNameFromKey, lengthChecked, storeObjectBody, streamToBuffer } from '../../../shared/helpers/binary';
 import { getBucketParam, getKeyParam, getOptions } from '../../../shared/helpers/params';
 import { normalizeEtag, validateRange } from '../../../shared/helpers/validation';
 import { bucketLocator, keyLocator, optionsCollection, showFor, versionIdOption } from '../common.descriptions';
@@ -94,15 +94,11 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	if (res.ContentRange) json.contentRange = res.ContentRange;
 	if (res.Metadata && Object.keys(res.Metadata).length) json.metadata = res.Metadata;
 
-	const body = lengthChecked(res.Body as Readable, res.ContentLength);
 	if (outputType === 'binary') {
-		const fileName = (options.fileName as string) || fileNameFromKey(key);
-		const binary = await this.helpers.prepareBinaryData(body, fileName, contentType);
-		// prepareBinaryData may sniff its own type; keep the server's.
-		binary.mimeType = contentType;
+		const { binary } = await storeObjectBody(this.helpers, res, (options.fileName as string) || fileNameFromKey(key));
 		return [{ json, binary: { [binaryProperty]: binary } }];
 	}
-	const buffer = await streamToBuffer(body);
+	const buffer = await streamToBuffer(lengthChecked(res.Body as Readable, res.ContentLength));
 	if (outputType === 'text') json.data = buffer.toString('utf8');
 	else if (outputType === 'base64') json.data = buffer.toString('base64');
 	else if (outputType === 'json') {
