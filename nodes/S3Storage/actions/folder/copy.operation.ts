@@ -13,15 +13,13 @@ import { bucketLocator, optionsCollection, showFor, folderKeyField } from '../co
 import type { OperationContext } from '../types';
 
 /**
- * Default objects copied at the same time by Folder → Copy / Move. Measured in n8n on a quiet
- * machine (bench/folders.js, Ceph RGW, 2 cores shared with the server): a 20,000-object copy
- * adds 44–46 MiB to n8n's RSS at 16 in flight in each of 3 runs (≈ 305 objects/s), but 43–210
- * MiB at 32 (median ≈ 83 MiB over 6 runs; ≈ 510 objects/s): more requests in flight keep more
- * garbage alive into V8's old generation. 16 keeps memory within the 64 MiB budget and is still
- * well ahead of `aws s3 cp --recursive` (≈ 185 objects/s with its defaults). Users who want speed
- * over memory raise the option.
+ * Default objects copied at the same time by Folder → Copy / Move. Measured in n8n
+ * (bench/folders.js --folders-in-flight=8,16,32,64: Folder Copy of 5,000 × 4 KiB on Ceph RGW,
+ * 2 cores shared with other work, load average 16–19, so rough): 8 → 63.6 s, 16 → 52.1 s,
+ * 32 → 44.2 s, 64 → 76.7 s (the client's connection pool holds 50 sockets). To be measured again
+ * on a quiet machine.
  */
-export const DEFAULT_OBJECTS_IN_FLIGHT = 16;
+export const DEFAULT_OBJECTS_IN_FLIGHT = 32;
 
 /** CopyObject's size limit (5 GiB): larger sources go straight to the multipart copy. */
 const COPY_OBJECT_LIMIT = 5 * 1024 * 1024 * 1024;
