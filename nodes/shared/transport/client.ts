@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
@@ -183,23 +182,21 @@ type HandlerOptions = NonNullable<Parameters<NodeHttpHandler['handle']>[1]>;
  * PutObjects), still ends when n8n cancels the execution, and the SDK does not retry it (it
  * never retries an AbortError). A request that brings its own signal keeps it.
  *
- * The requests listen on a child signal whose listener limit is lifted: a folder copy has dozens
- * of requests in flight, and Node warns about more than 10 listeners on one signal.
+ * Each request gets its own AbortController, kept while its response body is open, and the
+ * one listener on the execution's signal aborts them all: dozens of requests in flight (a folder
+ * copy) never add dozens of listeners to one signal, which Node.js warns about above 10.
  */
 class CancellableHttpHandler {
-	private readonly signal: AbortSignal;
-	private readonly forward: () => void;
+	private readonly running = new Set<AbortController>();
+	private readonly onCancel = () => {
+		for (const controller of this.running) controller.abort(this.cancel.reason);
+	};
 
 	constructor(
 		private readonly inner: NodeHttpHandler,
 		private readonly cancel: AbortSignal,
 	) {
-		const child = new AbortController();
-		setMaxListeners(0, child.signal);
-		this.signal = child.signal;
-		this.forward = () => child.abort(cancel.reason);
-		if (cancel.aborted) child.abort(cancel.reason);
-		else cancel.addEventListener('abort', this.forward, { once: true });
+		cancel.addEventListener('abort', this.onCancel, { once: true });
 	}
 
 	get metadata() {
@@ -207,7 +204,23 @@ class CancellableHttpHandler {
 	}
 
 	async handle(request: HandlerRequest, options: HandlerOptions = {}) {
-		return await this.inner.handle(request, options.abortSignal ? options : { ...options, abortSignal: this.signal });
+		if (options.abortSignal) return await this.inner.handle(request, options);
+		const controller = new AbortController();
+		if (this.cancel.aborted) controller.abort(this.cancel.reason);
+		this.running.add(controller);
+		const done = () => this.running.delete(controller);
+		try {
+			const out = await this.inner.handle(request, { ...options, abortSignal: controller.signal });
+			// a streamed body (GetObject) must still stop on a cancel: keep the controller until it closes
+			const body = out.response?.body as { once?: (event: string, listener: () => void) => void; destroyed?: boolean } | undefined;
+			if (body && typeof body.once === 'function' && !body.destroyed) body.once('close', done);
+			else done();
+			return out;
+		} catch (error) {
+			done();
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the SDK's own handler error, passed on to the SDK's retry logic unchanged
+			throw error;
+		}
 	}
 
 	updateHttpClientConfig(key: keyof NodeHttpHandlerOptions, value: NodeHttpHandlerOptions[typeof key]): void {
@@ -219,7 +232,7 @@ class CancellableHttpHandler {
 	}
 
 	destroy(): void {
-		this.cancel.removeEventListener('abort', this.forward);
+		this.cancel.removeEventListener('abort', this.onCancel);
 		this.inner.destroy();
 	}
 }
