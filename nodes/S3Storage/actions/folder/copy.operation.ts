@@ -6,7 +6,6 @@ import { listPages } from '../../../shared/helpers/listing';
 import { isCopySourceTooLarge } from '../../../shared/helpers/multipartCopy';
 import { getBucketParam, getOptions } from '../../../shared/helpers/params';
 import { normalizeFolderKey } from '../../../shared/helpers/validation';
-import { sendCancellable } from '../../../shared/transport/client';
 import { s3ErrorCode } from '../../../shared/transport/errors';
 import { copyLarge, copySource } from '../object/copy.operation';
 import { bucketLocator, optionsCollection, showFor, folderKeyField } from '../common.descriptions';
@@ -157,9 +156,9 @@ export async function copyFolder(this: IExecuteFunctions, ctx: OperationContext,
 				await copyLarge(ctx, input, false, { Bucket: sourceBucket, Key: key });
 			} else {
 				try {
-					// without per-call options, so the client's cached middleware serves every request (the
-					// client itself stops the request when the execution is cancelled)
-					await sendCancellable(async () => await ctx.client.send(new CopyObjectCommand(input)), ctx.abortSignal);
+					// without per-call options, so the client's cached middleware serves every request; the
+					// client's HTTP handler stops it when the execution is cancelled (router.ts gives it the signal)
+					await ctx.client.send(new CopyObjectCommand(input));
 				} catch (error) {
 					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- caught below and listed in `errors`
 					if (!isCopySourceTooLarge(error)) throw error;

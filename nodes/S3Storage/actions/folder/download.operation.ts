@@ -9,7 +9,6 @@ import { listPages } from '../../../shared/helpers/listing';
 import { getBucketParam, getOptions } from '../../../shared/helpers/params';
 import { normalizeEtag } from '../../../shared/helpers/validation';
 import { keyPatternOption } from '../../../shared/descriptions';
-import { sendCancellable } from '../../../shared/transport/client';
 import { bucketLocator, optionsCollection, returnAllAndLimit, showFor, folderKeyField } from '../common.descriptions';
 import type { OperationContext } from '../types';
 import { objectsInFlightOption, readFolderKey, readObjectsInFlight } from './copy.operation';
@@ -94,9 +93,9 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	await forEachPaged(pages, inFlight, async (key, index) => {
 		let body: Readable | undefined;
 		try {
-			// without per-call options, so the client's cached middleware serves every request (the
-			// client itself stops the request and its body when the execution is cancelled)
-			const res = await sendCancellable(async () => await ctx.client.send(new GetObjectCommand({ Bucket: bucket, Key: key })), ctx.abortSignal);
+			// without per-call options, so the client's cached middleware serves every request; the
+			// client's HTTP handler stops it and its body when the execution is cancelled
+			const res = await ctx.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
 			body = res.Body as Readable;
 			const { binary, contentType } = await storeObjectBody(this.helpers, res, fileNameFromKey(key));
 			out[index] = {
