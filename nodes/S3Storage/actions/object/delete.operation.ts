@@ -23,7 +23,6 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	const options = getOptions(this, i);
 	const out = await ctx.client.send(
 		new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: (options.versionId as string) || undefined }),
-		{ abortSignal: ctx.abortSignal },
 	);
 	const json: IDataObject = { bucket, key, deleted: true };
 	if (out.VersionId) json.versionId = out.VersionId;

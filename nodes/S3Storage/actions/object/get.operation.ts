@@ -24,7 +24,6 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	const options = getOptions(this, i);
 	const head = await ctx.client.send(
 		new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: (options.versionId as string) || undefined }),
-		{ abortSignal: ctx.abortSignal },
 	);
 	const json: IDataObject = {
 		bucket,

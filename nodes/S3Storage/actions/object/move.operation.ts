@@ -22,7 +22,6 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 			Key: json.sourceKey as string,
 			VersionId: options.versionId || undefined,
 		}),
-		{ abortSignal: ctx.abortSignal },
 	);
 	return [{ json }];
 }

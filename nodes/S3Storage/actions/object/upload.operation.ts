@@ -249,7 +249,7 @@ async function uploadFile(this: IExecuteFunctions, ctx: OperationContext, file?:
 	let versionId = result.VersionId;
 	if (!etag || size === undefined) {
 		// Some servers (Ceph RGW) answer CompleteMultipartUpload with an empty ETag.
-		const head = await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: ctx.abortSignal });
+		const head = await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
 		etag = normalizeEtag(head.ETag);
 		size = head.ContentLength ?? size;
 		versionId ??= head.VersionId;
