@@ -320,11 +320,11 @@ async function nodeTypes(api) {
  */
 function classifyScan(c, found, pkg) {
 	const deps = new Set(Object.keys(pkg.dependencies ?? {}));
-	const builtins = new Set(['node:http', 'node:https', 'node:stream', 'node:fs/promises']);
+	const builtins = new Set(['node:http', 'node:https', 'node:stream', 'node:fs', 'node:fs/promises']);
 	const accepted = (f) => {
 		if (f.rule === '@n8n/community-nodes/no-restricted-imports') {
 			const m = /of '([^']+)' is not allowed/.exec(f.message);
-			return m && (deps.has(m[1]) || builtins.has(m[1]) || deps.has(m[1].split('/').slice(0, m[1].startsWith('@') ? 2 : 1).join('/'))) ? 'import of a runtime dependency or node:http/https/stream/fs/promises' : null;
+			return m && (deps.has(m[1]) || builtins.has(m[1]) || deps.has(m[1].split('/').slice(0, m[1].startsWith('@') ? 2 : 1).join('/'))) ? 'import of a runtime dependency or node:http/https/stream/fs(/promises)' : null;
 		}
 		if (f.rule === '@n8n/community-nodes/no-runtime-dependencies') return 'runtime dependencies';
 		if (f.rule === '@n8n/community-nodes/valid-author') return 'author without email';
