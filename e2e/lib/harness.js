@@ -809,7 +809,6 @@ function httpGet(url, timeoutMs = 15000) {
 	});
 }
 
-/** An AWS SDK v3 client (the package's own @aws-sdk/client-s3) for the server, with a few helpers. */
 /**
  * A run folder `WORK/<name>-<pid>-<time>` holding an n8n user folder (`userFolder`), removed when
  * the process ends unless `run.keep` is true then (set it after a failure to look at the logs; it
@@ -831,6 +830,7 @@ function makeRunFolder(name, opts = {}) {
 	return run;
 }
 
+/** An AWS SDK v3 client (the package's own @aws-sdk/client-s3) for the server, with a few helpers. */
 function sdkFor(s3) {
 	const sdk = require(require.resolve('@aws-sdk/client-s3', { paths: [ROOT] }));
 	const client = new sdk.S3Client({

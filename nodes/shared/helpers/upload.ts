@@ -13,7 +13,7 @@ import {
 	type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { afterCancel } from '../transport/client';
+import { afterCancel, cancelledError } from '../transport/client';
 import type { UploadSource } from './binary';
 
 /** How {@link uploadObject} sends one body. */
@@ -58,7 +58,7 @@ export async function uploadObject(client: S3Client, params: PutObjectCommandInp
 		// One part: the PutObject lib-storage would send, without its per-upload machinery
 		// (it adds up for thousands of small items). Sent without per-call options: the client's
 		// cancel (ClientOptions.abortSignal, the same signal) stops it, with nothing added per request.
-		if (abortSignal?.aborted) throw cancelled();
+		if (abortSignal?.aborted) throw cancelledError();
 		return await client.send(new PutObjectCommand({ ...params, Body: body }));
 	}
 	if (source.filePath && source.contentLength !== undefined && source.contentLength > partSize) {
@@ -113,8 +113,6 @@ function tagSetOf(tagging: string | undefined): Tag[] {
 	return [...new URLSearchParams(tagging)].map(([Key, Value]) => ({ Key, Value }));
 }
 
-const cancelled = () => Object.assign(new Error('The execution was cancelled'), { name: 'AbortError' });
-
 /**
  * Multipart upload of a local file of `file.size` bytes (S3 API: CreateMultipartUpload,
  * UploadPart × ⌈size / partSize⌉ with `queueSize` in flight, CompleteMultipartUpload). Each part
@@ -142,7 +140,7 @@ export async function uploadFileInParts(
 	const { partSize, abortSignal } = settings;
 	const partCount = Math.max(1, Math.ceil(file.size / partSize));
 	const lanes = Math.max(1, Math.min(settings.queueSize, partCount));
-	if (abortSignal?.aborted) throw cancelled();
+	if (abortSignal?.aborted) throw cancelledError();
 
 	// stops the requests in flight on the first failure, or when the execution is cancelled
 	const stop = new AbortController();
@@ -216,7 +214,7 @@ export async function uploadFileInParts(
 		const bufferSize = Math.min(partSize, file.size);
 		await Promise.all(Array.from({ length: lanes }, async () => await lane(Buffer.allocUnsafeSlow(bufferSize))));
 		if (failure) throw failure.error;
-		if (stop.signal.aborted) throw cancelled();
+		if (stop.signal.aborted) throw cancelledError();
 		const done = await client.send(
 			new CompleteMultipartUploadCommand({
 				Bucket: params.Bucket,
@@ -240,7 +238,7 @@ export async function uploadFileInParts(
 			await client.send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: uploadId }), afterCancel()).catch(() => undefined);
 		}
 		// a request stopped by a cancellation says "aborted": report the cancellation
-		if (abortSignal?.aborted) throw cancelled();
+		if (abortSignal?.aborted) throw cancelledError();
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the raw SDK error goes to router.ts, whose toNodeError turns it into a NodeApiError with the S3 code, HTTP status and endpoint (it needs the raw error for that)
 		throw error;
 	} finally {

@@ -138,8 +138,8 @@ export function resolveConnection(credentials: S3StorageCredentials): ResolvedCo
 
 /**
  * Per-call options for a clean-up request that must still go out after the execution was
- * cancelled (AbortMultipartUpload): its own signal, which never fires, in place of the client's
- * cancel signal (see {@link ClientOptions.abortSignal}).
+ * cancelled (AbortMultipartUpload): a request with a signal of its own (this one never fires) is
+ * let through by the client's cancel (see {@link ClientOptions.abortSignal}).
  */
 export function afterCancel(): { abortSignal: AbortSignal } {
 	return { abortSignal: new AbortController().signal };
@@ -148,10 +148,14 @@ export function afterCancel(): { abortSignal: AbortSignal } {
 type HandlerRequest = Parameters<NodeHttpHandler['handle']>[0];
 type HandlerOptions = NonNullable<Parameters<NodeHttpHandler['handle']>[1]>;
 
-/** The error a request of a cancelled execution ends with: an AbortError, which the SDK never retries. */
-function cancelledError(signal: AbortSignal): Error {
-	const reason: unknown = signal.reason;
-	return Object.assign(new Error('Request aborted: the execution was cancelled'), { name: 'AbortError', cause: reason instanceof Error ? reason : undefined });
+/**
+ * The error work of a cancelled execution ends with: an AbortError ("The execution was
+ * cancelled"), which the SDK never retries and router.ts reports as a cancel. `signal`'s reason,
+ * when an Error, becomes its cause.
+ */
+export function cancelledError(signal?: AbortSignal): Error {
+	const reason: unknown = signal?.reason;
+	return Object.assign(new Error('The execution was cancelled'), { name: 'AbortError', cause: reason instanceof Error ? reason : undefined });
 }
 
 /**
