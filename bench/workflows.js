@@ -196,6 +196,21 @@ function workflows(cfg) {
 				options: { ...(cfg.smallOptions ?? {}) },
 			}),
 		]),
+		// the same, Key a folder ("small-oursdir/"): each file goes in under its file name, so
+		// n8n evaluates no Key expression per item
+		'small-oursdir': linear('benchSmallOursDir1', 'bench: 4 KiB uploads into a folder Key (S3 Storage)', [
+			smallItems,
+			toFile,
+			oursNode('Upload', {
+				resource: 'object',
+				operation: 'upload',
+				bucketName: rl(bucket),
+				key: rl('small-oursdir/', 'key'),
+				inputType: 'binary',
+				binaryPropertyName: 'data',
+				options: { ...(cfg.smallOptions ?? {}) },
+			}),
+		]),
 		'small-builtin': linear('benchSmallBuiltin1', 'bench: 4 KiB uploads (built-in S3)', [
 			smallItems,
 			toFile,

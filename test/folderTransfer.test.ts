@@ -88,6 +88,21 @@ describe('upload of several binary properties', () => {
 		expect((await getObjectBuffer(bucket, 'one/other.txt')).toString()).toBe('Grüße aus Köln');
 	});
 
+	it('a Key ending in "/" is a folder for one file too: stored under the binary\'s file name (text input stays at Key)', async () => {
+		const item = await mailItem();
+		const [single] = await run({ resource: 'object', operation: 'upload', bucketName: rl(bucket), key: 'into/', binaryPropertyName: 'attachment_1' }, { items: [item] });
+		expect(single.json).toEqual({ bucket, key: 'into/日本語 レポート.pdf', etag: expect.any(String), size: expect.any(Number), contentType: 'application/pdf' });
+		expect((await getObjectBuffer(bucket, 'into/日本語 レポート.pdf')).equals(await readBinary(item.binary!.attachment_1))).toBe(true);
+		// a file without a name gets its property name and the extension of its MIME type
+		const [unnamed] = await run({ resource: 'object', operation: 'upload', bucketName: rl(bucket), key: 'into/', binaryPropertyName: 'attachment_2' }, { items: [item] });
+		expect(unnamed.json.key).toBe('into/attachment_2.png');
+		const [text] = await run({ resource: 'object', operation: 'upload', bucketName: rl(bucket), key: 'marker/', inputType: 'text', content: '' }, { items: [{ json: {} }] });
+		expect(text.json).toMatchObject({ key: 'marker/', size: 0 });
+		expect(await listAllKeys(bucket, 'into/')).toEqual(['into/attachment_2.png', 'into/日本語 レポート.pdf']);
+		const missing = await runError({ resource: 'object', operation: 'upload', bucketName: rl(bucket), key: 'into/', binaryPropertyName: 'nope' }, { items: [item] });
+		expect(missing.message).toContain('No binary property "nope"');
+	});
+
 	it('names a missing property of the list; "*" on an item without binaries is refused', async () => {
 		const item = await mailItem();
 		const error = await runError({ resource: 'object', operation: 'upload', bucketName: rl(bucket), key: 'miss/', binaryPropertyName: 'attachment_0, nope' }, { items: [item] });

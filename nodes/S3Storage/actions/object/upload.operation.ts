@@ -25,7 +25,11 @@ export const UPLOAD_READ_CHUNK = 1024 * 1024;
 export const description: INodeProperties[] = [
 	...showFor('object', 'upload', [
 		bucketLocator(),
-		keyLocator('key', 'Key', 'Where to store the object, e.g. reports/2024/summary.csv. An existing object at this key is replaced.'),
+		keyLocator(
+			'key',
+			'Key',
+			'Where to store the object, e.g. reports/2024/summary.csv. An existing object at this key is replaced. A key ending in "/" (e.g. reports/2024/) is a folder: a binary file is stored in it under its file name.',
+		),
 		{
 			displayName: 'Input Type',
 			name: 'inputType',
@@ -311,9 +315,11 @@ export function keysForFiles(folder: string, files: Array<{ property: string; fi
  * Upload (S3 API: see {@link uploadFile}). Input Binary Field may name several binary properties
  * ("a, b" or "*"): then each file is uploaded, one after the other, to Key as a folder + the
  * file's name (see {@link keysForFiles}), and the output has one item per file with
- * `binaryProperty` added. A list that names one file stores it at Key itself, as a single
- * name does, unless Key ends with "/" (then it is a folder). A file that fails fails the item
- * (files uploaded before it stay).
+ * `binaryProperty` added. A single name, or a list that names one file, stores it at Key
+ * itself, unless Key ends with "/": then Key is a folder and the file goes into it under its
+ * file name, as in the several-file form (so a workflow uploading many files into one folder
+ * needs no per-item Key expression). Text and Base64 input always go to Key itself. A file that
+ * fails fails the item (files uploaded before it stay).
  *
  * Output per file: { bucket, key, etag, size (bytes), contentType, versionId?, presignedUrl?,
  * urlExpiryDate?, binaryProperty (several-file form only) }
@@ -322,9 +328,17 @@ export function keysForFiles(folder: string, files: Array<{ property: string; fi
 export async function execute(this: IExecuteFunctions, ctx: OperationContext): Promise<INodeExecutionData[]> {
 	const i = ctx.itemIndex;
 	const inputType = nodeParameter(this, 'inputType', i, 'binary') as string;
-	const properties = inputType === 'binary' ? binaryPropertyList(this, i, String(nodeParameter(this, 'binaryPropertyName', i, 'data') ?? '')) : undefined;
-	if (!properties) return await uploadFile.call(this, ctx);
+	if (inputType !== 'binary') return await uploadFile.call(this, ctx);
+	const named = String(nodeParameter(this, 'binaryPropertyName', i, 'data') ?? '');
+	const properties = binaryPropertyList(this, i, named);
 	const key = getKeyParam(this, i);
+	if (!properties) {
+		// one file: at Key itself, or into Key as a folder under the file's name
+		const property = named.trim();
+		const binary = key.endsWith('/') ? this.getInputData()[i]?.binary?.[property] : undefined;
+		const [fileKey] = binary ? keysForFiles(key, [{ property, fileName: binary.fileName, mimeType: binary.mimeType }]) : [key];
+		return await uploadFile.call(this, ctx, { key: fileKey, binaryProperty: property });
+	}
 	if (!properties.length) {
 		throw new NodeOperationError(this.getNode(), 'Input Binary Field lists no property: give names separated by commas, e.g. "attachment_0, attachment_1", or "*"', { itemIndex: i });
 	}
