@@ -137,6 +137,21 @@ function workflows(cfg) {
 		typeVersion: 1.1,
 		parameters: { operation: 'toText', sourceProperty: 'text', binaryPropertyName: 'data', options: { fileName: '={{ $json.name }}' } },
 	};
+	// 2,000 small files made in n8n, then uploaded by this node with the given Key
+	const smallOurs = (id, name, key) =>
+		linear(id, name, [
+			smallItems,
+			toFile,
+			oursNode('Upload', {
+				resource: 'object',
+				operation: 'upload',
+				bucketName: rl(bucket),
+				key: rl(key, 'key'),
+				inputType: 'binary',
+				binaryPropertyName: 'data',
+				options: { ...(cfg.smallOptions ?? {}) },
+			}),
+		]);
 	return {
 		'up-ours': linear('benchUpOurs1', 'bench: upload (S3 Storage)', [
 			readFileNode,
@@ -183,34 +198,10 @@ function workflows(cfg) {
 				binaryPropertyName: 'data',
 			}),
 		]),
-		'small-ours': linear('benchSmallOurs1', 'bench: 4 KiB uploads (S3 Storage)', [
-			smallItems,
-			toFile,
-			oursNode('Upload', {
-				resource: 'object',
-				operation: 'upload',
-				bucketName: rl(bucket),
-				key: rl("=small-ours/{{ $('Make items').item.json.name }}", 'key'),
-				inputType: 'binary',
-				binaryPropertyName: 'data',
-				options: { ...(cfg.smallOptions ?? {}) },
-			}),
-		]),
+		'small-ours': smallOurs('benchSmallOurs1', 'bench: 4 KiB uploads (S3 Storage)', "=small-ours/{{ $('Make items').item.json.name }}"),
 		// the same, Key a folder ("small-oursdir/"): each file goes in under its file name, so
 		// n8n evaluates no Key expression per item
-		'small-oursdir': linear('benchSmallOursDir1', 'bench: 4 KiB uploads into a folder Key (S3 Storage)', [
-			smallItems,
-			toFile,
-			oursNode('Upload', {
-				resource: 'object',
-				operation: 'upload',
-				bucketName: rl(bucket),
-				key: rl('small-oursdir/', 'key'),
-				inputType: 'binary',
-				binaryPropertyName: 'data',
-				options: { ...(cfg.smallOptions ?? {}) },
-			}),
-		]),
+		'small-oursdir': smallOurs('benchSmallOursDir1', 'bench: 4 KiB uploads into a folder Key (S3 Storage)', 'small-oursdir/'),
 		'small-builtin': linear('benchSmallBuiltin1', 'bench: 4 KiB uploads (built-in S3)', [
 			smallItems,
 			toFile,
