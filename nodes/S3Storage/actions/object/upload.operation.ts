@@ -166,8 +166,7 @@ export const description: INodeProperties[] = [
 ];
 
 /** The bytes to store, by input type (`binaryProperty`: this property instead of the parameter's). */
-async function readSource(ctx: IExecuteFunctions, itemIndex: number, binaryOptions: ReadBinaryOptions, binaryProperty?: string): Promise<UploadSource> {
-	const inputType = nodeParameter(ctx, 'inputType', itemIndex, 'binary') as string;
+async function readSource(ctx: IExecuteFunctions, itemIndex: number, inputType: string, binaryOptions: ReadBinaryOptions, binaryProperty?: string): Promise<UploadSource> {
 	if (inputType === 'binary') {
 		const property = binaryProperty ?? (nodeParameter(ctx, 'binaryPropertyName', itemIndex, 'data') as string);
 		return await readBinaryInput(ctx, itemIndex, property, binaryOptions);
@@ -224,7 +223,7 @@ async function uploadFile(this: IExecuteFunctions, ctx: OperationContext, file?:
 
 	let partSize = Math.floor(partSizeMiB * MiB);
 	// A stored file that fits in one part is read in one go (it is sent as one PutObject anyway).
-	const source = await readSource(this, i, { bufferUpTo: partSize, chunkSize: UPLOAD_READ_CHUNK }, file?.binaryProperty);
+	const source = await readSource(this, i, inputType, { bufferUpTo: partSize, chunkSize: UPLOAD_READ_CHUNK }, file?.binaryProperty);
 	const contentType = chooseContentType(options.contentType, source, key, inputType);
 	// Keep within S3's 10,000 parts when the size is known.
 	if (source.contentLength !== undefined) partSize = Math.max(partSize, Math.ceil(source.contentLength / 10_000));
@@ -330,27 +329,23 @@ export async function execute(this: IExecuteFunctions, ctx: OperationContext): P
 	const inputType = nodeParameter(this, 'inputType', i, 'binary') as string;
 	if (inputType !== 'binary') return await uploadFile.call(this, ctx);
 	const named = String(nodeParameter(this, 'binaryPropertyName', i, 'data') ?? '');
-	const properties = binaryPropertyList(this, i, named);
-	const key = getKeyParam(this, i);
-	if (!properties) {
-		// one file: at Key itself, or into Key as a folder under the file's name
-		const property = named.trim();
-		const binary = key.endsWith('/') ? this.getInputData()[i]?.binary?.[property] : undefined;
-		const [fileKey] = binary ? keysForFiles(key, [{ property, fileName: binary.fileName, mimeType: binary.mimeType }]) : [key];
-		return await uploadFile.call(this, ctx, { key: fileKey, binaryProperty: property });
-	}
-	if (!properties.length) {
+	const listed = binaryPropertyList(this, i, named);
+	if (listed && !listed.length) {
 		throw new NodeOperationError(this.getNode(), 'Input Binary Field lists no property: give names separated by commas, e.g. "attachment_0, attachment_1", or "*"', { itemIndex: i });
 	}
-	const binaries = this.getInputData()[i]?.binary ?? {};
-	const keys =
-		properties.length === 1 && !key.endsWith('/')
-			? [key]
-			: keysForFiles(key, properties.map((property) => ({ property, fileName: binaries[property]?.fileName, mimeType: binaries[property]?.mimeType })));
+	const properties = listed ?? [named.trim()];
+	const key = getKeyParam(this, i);
+	// one file goes to Key itself unless Key ends with "/"; otherwise Key is a folder
+	let keys = [key];
+	if (properties.length > 1 || key.endsWith('/')) {
+		const binaries = this.getInputData()[i]?.binary ?? {};
+		keys = keysForFiles(key, properties.map((property) => ({ property, fileName: binaries[property]?.fileName, mimeType: binaries[property]?.mimeType })));
+	}
 	const out: INodeExecutionData[] = [];
 	for (let f = 0; f < properties.length; f++) {
 		for (const item of await uploadFile.call(this, ctx, { key: keys[f], binaryProperty: properties[f] })) {
-			out.push({ ...item, json: { ...item.json, binaryProperty: properties[f] } });
+			// the several-file form says which property each file came from
+			out.push(listed ? { ...item, json: { ...item.json, binaryProperty: properties[f] } } : item);
 		}
 	}
 	return out;
