@@ -197,13 +197,15 @@ describe('many small uploads: the per-item work', () => {
 		const items: INodeExecutionData[] = [];
 		for (let i = 0; i < n; i++) items.push(await binaryItem(randomBuffer(4096, 300 + i), { fileName: `s${i}.txt`, mode: 'filesystem' }));
 		const resolved = new Map<string, number>();
+		let rawReads = 0;
 		const viaHelper: string[] = [];
 		const out = await runWith(
 			{ params: upload('small/same-key.txt', { concurrency: 4, metadata: { metadataValues: [{ name: 'k', value: 'v' }] } }), items, viaProxy: true },
 			(ctx) => {
 				const get = ctx.getNodeParameter.bind(ctx);
 				ctx.getNodeParameter = ((name: string, itemIndex: number, fallback?: unknown, options?: { rawExpressions?: boolean }) => {
-					if (!options?.rawExpressions) resolved.set(name, (resolved.get(name) ?? 0) + 1);
+					if (options?.rawExpressions) rawReads++;
+					else resolved.set(name, (resolved.get(name) ?? 0) + 1);
 					return get(name, itemIndex, fallback, options as never);
 				}) as typeof ctx.getNodeParameter;
 				const read = ctx.helpers.getBinaryDataBuffer;
@@ -218,6 +220,8 @@ describe('many small uploads: the per-item work', () => {
 		// once each (the router reads resource, operation and options for item 0 itself)
 		for (const name of ['bucketName', 'key', 'inputType', 'binaryPropertyName']) expect([name, resolved.get(name)]).toEqual([name, 1]);
 		expect(resolved.get('options')).toBeLessThanOrEqual(2);
+		// whether a parameter holds an expression comes from the saved parameters, not a read per item
+		expect(rawReads).toBe(0);
 		expect(viaHelper).toEqual([]); // read with open/read/close, not n8n's six file operations
 		// one request per item: a PutObject, no HeadObject or second request
 		expect(proxy.count()).toBe(n);

@@ -399,6 +399,20 @@ function withDefaults(params: INodeParameters, nodeType: INodeType, node: Pick<I
 	);
 }
 
+/**
+ * The node's saved parameters (what `getNode().parameters` returns) for per-item parameter sets:
+ * in n8n only an expression gives items different values, so a parameter that differs between
+ * the sets is saved as an expression here; the others as the first set has them.
+ */
+function savedParameters(perItem: INodeParameters[]): INodeParameters {
+	const saved = deepCopy(perItem[0]);
+	for (const name of new Set(perItem.flatMap((p) => Object.keys(p)))) {
+		const first = JSON.stringify(perItem[0][name]);
+		if (perItem.some((p) => JSON.stringify(p[name]) !== first)) saved[name] = '={{ $json.differsPerItem }}';
+	}
+	return saved;
+}
+
 export function createContext(options: ContextOptions): FakeExecuteFunctions {
 	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
 	const binaryMode: BinaryMode = options.binaryMode ?? 'memory';
@@ -424,7 +438,7 @@ export function createContext(options: ContextOptions): FakeExecuteFunctions {
 		type: NODE_TYPE,
 		typeVersion,
 		position: [0, 0],
-		parameters: resolvedParams[0],
+		parameters: savedParameters(resolvedParams),
 		credentials: credentialsData ? { [CREDENTIAL_TYPE]: { id: '1', name: 'S3 Storage account' } } : undefined,
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};

@@ -1,8 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IGetNodeParameterOptions, INodeParameters } from 'n8n-workflow';
 import { validateBucketName, validateKey } from './validation';
 
 /** Per execution (the IExecuteFunctions object): parameter values that hold no expression. */
-const resolvedOnce = new WeakMap<object, Map<string, { raw: unknown; value: unknown }>>();
+const resolvedOnce = new WeakMap<object, Map<string, unknown>>();
+/** Per execution: the node's parameters as saved in the workflow (expressions not resolved). */
+const savedParameters = new WeakMap<object, INodeParameters>();
 
 /** Whether a raw parameter value (or anything inside it) is an n8n expression ("=..."). */
 function holdsExpression(raw: unknown): boolean {
@@ -13,25 +15,39 @@ function holdsExpression(raw: unknown): boolean {
 }
 
 /**
+ * The saved (raw) value of parameter `name` ("a.b" paths too), read from `getNode().parameters`
+ * once per execution; undefined when the node does not hold it.
+ */
+function savedParameter(ctx: IExecuteFunctions, name: string): unknown {
+	let saved = savedParameters.get(ctx);
+	if (!saved) savedParameters.set(ctx, (saved = ctx.getNode().parameters ?? {}));
+	let value: unknown = saved;
+	for (const part of name.split('.')) {
+		if (!value || typeof value !== 'object') return undefined;
+		value = (value as Record<string, unknown>)[part];
+	}
+	return value;
+}
+
+/**
  * `ctx.getNodeParameter(name, itemIndex, fallback, options)`, resolved once per execution when
  * the parameter holds no expression: n8n resolves and validates a parameter on every call
- * (≈ 0.05-0.1 ms of CPU each), which adds up over thousands of items. The raw value is read
- * for every item (cheap: `rawExpressions` returns it as stored) and the resolved one is reused
- * only while it is the very same raw value, so an expression, or a value that differs per item,
- * is always resolved for its item. Treat the result as read-only: items share it.
+ * (≈ 0.05-0.1 ms of CPU each), which adds up over thousands of items. Whether it holds one is
+ * read from the node's saved parameters (`getNode().parameters`, once per execution: in n8n only
+ * an expression can give items different values). An expression, or a parameter the node does
+ * not hold, is resolved for every item. Treat the result as read-only: items share it.
  *
  * @throws what getNodeParameter throws (a missing parameter without fallback, a bad expression)
  */
 export function nodeParameter(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown {
-	const raw = ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }) as unknown;
 	const slot = `${name}\u0000${options?.extractValue ? 'x' : ''}${options?.skipValidation ? 's' : ''}`;
 	let cache = resolvedOnce.get(ctx);
-	const hit = cache?.get(slot);
-	if (hit && hit.raw === raw) return hit.value;
+	if (cache?.has(slot)) return cache.get(slot);
 	const value = ctx.getNodeParameter(name, itemIndex, fallback, options) as unknown;
-	if (!holdsExpression(raw)) {
+	const saved = savedParameter(ctx, name);
+	if (saved !== undefined && !holdsExpression(saved)) {
 		if (!cache) resolvedOnce.set(ctx, (cache = new Map()));
-		cache.set(slot, { raw, value });
+		cache.set(slot, value);
 	}
 	return value;
 }
