@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, IGetNodeParameterOptions, INodeParameters } from 'n8n-workflow';
 import { validateBucketName, validateKey } from './validation';
 
-/** Per execution (the IExecuteFunctions object): parameter values that hold no expression. */
-const resolvedOnce = new WeakMap<object, Map<string, unknown>>();
-/** Per execution: the node's parameters as saved in the workflow (expressions not resolved). */
-const savedParameters = new WeakMap<object, INodeParameters>();
+/**
+ * Per execution (the IExecuteFunctions object): the node's saved parameters (expressions not
+ * resolved, from `getNode()` once), whether each parameter read so far is the same for every item
+ * (saved and holding no expression), and the resolved values of those.
+ */
+const perExecution = new WeakMap<object, { saved: INodeParameters; fixed: Map<string, boolean>; values: Map<string, unknown> }>();
 
 /** Whether a raw parameter value (or anything inside it) is an n8n expression ("=..."). */
 function holdsExpression(raw: unknown): boolean {
@@ -14,19 +16,14 @@ function holdsExpression(raw: unknown): boolean {
 	return false;
 }
 
-/**
- * The saved (raw) value of parameter `name` ("a.b" paths too), read from `getNode().parameters`
- * once per execution; undefined when the node does not hold it.
- */
-function savedParameter(ctx: IExecuteFunctions, name: string): unknown {
-	let saved = savedParameters.get(ctx);
-	if (!saved) savedParameters.set(ctx, (saved = ctx.getNode().parameters ?? {}));
+/** Whether parameter `name` ("a.b" paths too) is saved on the node and holds no expression. */
+function isFixed(saved: INodeParameters, name: string): boolean {
 	let value: unknown = saved;
 	for (const part of name.split('.')) {
-		if (!value || typeof value !== 'object') return undefined;
+		if (!value || typeof value !== 'object') return false;
 		value = (value as Record<string, unknown>)[part];
 	}
-	return value;
+	return value !== undefined && !holdsExpression(value);
 }
 
 /**
@@ -40,15 +37,14 @@ function savedParameter(ctx: IExecuteFunctions, name: string): unknown {
  * @throws what getNodeParameter throws (a missing parameter without fallback, a bad expression)
  */
 export function nodeParameter(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown {
+	let state = perExecution.get(ctx);
+	if (!state) perExecution.set(ctx, (state = { saved: ctx.getNode().parameters ?? {}, fixed: new Map(), values: new Map() }));
 	const slot = `${name}\u0000${options?.extractValue ? 'x' : ''}${options?.skipValidation ? 's' : ''}`;
-	let cache = resolvedOnce.get(ctx);
-	if (cache?.has(slot)) return cache.get(slot);
+	if (state.values.has(slot)) return state.values.get(slot);
 	const value = ctx.getNodeParameter(name, itemIndex, fallback, options) as unknown;
-	const saved = savedParameter(ctx, name);
-	if (saved !== undefined && !holdsExpression(saved)) {
-		if (!cache) resolvedOnce.set(ctx, (cache = new Map()));
-		cache.set(slot, value);
-	}
+	let fixed = state.fixed.get(name);
+	if (fixed === undefined) state.fixed.set(name, (fixed = isFixed(state.saved, name)));
+	if (fixed) state.values.set(slot, value);
 	return value;
 }
 
