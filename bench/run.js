@@ -39,6 +39,8 @@
  *   --concurrency=N         this node's Concurrency option for the small uploads (default: node default)
  *   --small=N --list=N --delete=N    object counts (defaults 2000, 20000, 5000)
  *   --out=FILE              where to save the report (default bench/results.md; --out= to skip)
+ *   --no-gc-trace           run n8n without --trace-gc (by default the report counts V8's full
+ *                           garbage collections in n8n during each measured node)
  *   --keep                  keep the work folder and the RGW data
  *   --verbose               echo n8n's and the RGW's output
  *
@@ -140,6 +142,7 @@ function parseArgs(argv) {
 		maxLoad: 1.5,
 		settle: 60,
 		refuseBusy: false,
+		gcTrace: true,
 		cpuProf: undefined,
 		concurrency: undefined,
 		small: 2000,
@@ -170,6 +173,7 @@ function parseArgs(argv) {
 		else if (k === '--max-load') o.maxLoad = num();
 		else if (k === '--settle') o.settle = Number(v) >= 0 ? Number(v) : num();
 		else if (k === '--refuse-busy') o.refuseBusy = true;
+		else if (k === '--no-gc-trace') o.gcTrace = false;
 		else if (k === '--cpu-prof') o.cpuProf = path.resolve(v || 'bench-profiles');
 		else if (k === '--concurrency') o.concurrency = Math.floor(num());
 		else if (k === '--small') o.small = Math.floor(num());
@@ -311,6 +315,7 @@ async function quietStart(ctx, what) {
 async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 	const ids = names.map((n) => ctx.wfs[n].id);
 	let sampler;
+	let spawnedAt;
 	const series = [];
 	const started = Date.now();
 	const r = await h.executeBatch({
@@ -324,6 +329,7 @@ async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 		timeoutMs: Math.max(10 * 60 * 1000, (ctx.opts.size / MiB) * 600),
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: ctx.dataDir, N8N_LOG_LEVEL: 'warn', BENCH_COUNT_ENDPOINT: ctx.proxy.endpoint, ...env },
 		onSpawn: (child) => {
+			spawnedAt = Date.now();
 			sampler = h.sampleTreeRss(child.pid, 100, () => s3.pids?.() ?? []);
 		},
 	});
@@ -337,6 +343,7 @@ async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 		const after = series.find(([t]) => t >= to);
 		return before && after ? { n8n: after[2] - before[2], server: after[3] - before[3], ms: after[0] - before[0] } : undefined;
 	};
+	const gcs = gcTrace(r.output, spawnedAt);
 	let fromDb = null;
 	const out = { wholePeak: sampled.peak, ms: r.ms, logFile: r.logFile };
 	for (const name of names) {
@@ -374,11 +381,26 @@ async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 			idlePeak: node ? peakIn(node.startTime - 1500, node.startTime + node.executionTime + 500) : 0,
 			beforePeak: node ? peakIn(node.startTime - 1500, node.startTime) : 0,
 			cpu: node ? cpuIn(node.startTime, node.startTime + node.executionTime) : undefined,
+			fullGcs: node && gcs ? gcs.filter((g) => g.full && g.at >= node.startTime && g.at <= node.startTime + node.executionTime).length : undefined,
 		};
 	}
 	// binary files of this run are not needed any more (they can be GiB-sized)
 	fs.rmSync(path.join(ctx.userFolder, '.n8n', 'storage'), { recursive: true, force: true });
 	return out;
+}
+
+/**
+ * The collections in `--trace-gc` output (one line each, "[pid:isolate]  1234 ms: Mark-Compact ...";
+ * times from the isolate's start, taken as the process's spawn time: ±50 ms), as
+ * [{ at (epoch ms), full (a mark-compact) }]; undefined when there are none (no --trace-gc).
+ */
+function gcTrace(output, spawnedAt) {
+	if (!output || !spawnedAt) return undefined;
+	const gcs = [];
+	for (const m of String(output).matchAll(/^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Minor Mark-Compact|Mark-Sweep)/gm)) {
+		gcs.push({ at: spawnedAt + Number(m[1]), full: m[2] === 'Mark-Compact' || m[2] === 'Mark-Sweep' });
+	}
+	return gcs.length ? gcs : undefined;
 }
 
 /** Puts `file` into the n8n user folder's binary store as the upload workflows' input (hard link + .metadata). */
@@ -459,7 +481,7 @@ async function fileSection(ctx, run, res) {
 			const r = await runN8n(ctx, [`up-${c}`], { BENCH_KEY: key(c) }, `up-${c}-${run}`);
 			const w = r[`up-${c}`];
 			if (w.ok && w.node.json0?.size !== undefined && w.node.json0.size !== size) w.error = `uploaded size ${w.node.json0.size} ≠ ${size}`;
-			up = w.ok && !w.error ? { ms: w.node.executionTime, peak: w.windowPeak, before: w.beforePeak, whole: r.wholePeak, cpu: w.cpu ? { client: w.cpu.n8n, server: w.cpu.server } : undefined } : { error: w.error };
+			up = w.ok && !w.error ? { ms: w.node.executionTime, peak: w.windowPeak, before: w.beforePeak, whole: r.wholePeak, cpu: w.cpu ? { client: w.cpu.n8n, server: w.cpu.server } : undefined, fullGcs: w.fullGcs } : { error: w.error };
 		}
 		if (!up.error) {
 			const head = await ctx.sdk.head(BUCKET, key(c));
@@ -468,14 +490,14 @@ async function fileSection(ctx, run, res) {
 		if (up.error) log(`  FAILED: ${up.error}`);
 		else {
 			uploaded.push(key(c));
-			log(`  ${(up.ms / 1000).toFixed(2)} s, ${mibs(up.ms).toFixed(1)} MiB/s, peak RSS ${(up.peak / MiB).toFixed(0)} MiB${up.before ? ` (${(up.before / MiB).toFixed(0)} MiB just before the node ran)` : ''}`);
+			log(`  ${(up.ms / 1000).toFixed(2)} s, ${mibs(up.ms).toFixed(1)} MiB/s, peak RSS ${(up.peak / MiB).toFixed(0)} MiB${up.before ? ` (${(up.before / MiB).toFixed(0)} MiB just before the node ran)` : ''}${up.fullGcs !== undefined ? `, ${up.fullGcs} full GCs in n8n` : ''}`);
 		}
 		// CPU seconds per GiB (client: n8n's process tree or the script; server: the RGW's processes):
 		// steadier than MiB/s on a busy machine, where it is the cost that counts
 		const perGiB = (ms) => (ms === undefined ? undefined : ms / 1000 / (size / GiB));
 		res[`up.${c}`] = up.error
 			? { error: up.error, load }
-			: { mibs: mibs(up.ms), ms: up.ms, rss: up.peak, before: up.before, growth: up.before ? up.peak - up.before : undefined, load, cpuClient: perGiB(up.cpu?.client), cpuServer: perGiB(up.cpu?.server) };
+			: { mibs: mibs(up.ms), ms: up.ms, rss: up.peak, before: up.before, growth: up.before ? up.peak - up.before : undefined, load, cpuClient: perGiB(up.cpu?.client), cpuServer: perGiB(up.cpu?.server), fullGcs: up.fullGcs };
 	}
 
 	for (const c of order) {
@@ -497,13 +519,13 @@ async function fileSection(ctx, run, res) {
 		} else {
 			const r = await runN8n(ctx, [`down-${c}`], { BENCH_KEY: k }, `down-${c}-${run}`);
 			const w = r[`down-${c}`];
-			down = w.ok ? { ms: w.node.executionTime, peak: w.windowPeak, before: w.beforePeak, bytes: w.node.binary0?.bytes } : { error: w.error };
+			down = w.ok ? { ms: w.node.executionTime, peak: w.windowPeak, before: w.beforePeak, bytes: w.node.binary0?.bytes, fullGcs: w.fullGcs } : { error: w.error };
 		}
 		fs.rmSync(target, { force: true });
 		if (!down.error && down.bytes !== size) down = { error: `downloaded ${down.bytes} bytes, not ${size}` };
 		if (down.error) log(`  FAILED: ${down.error}`);
-		else log(`  ${(down.ms / 1000).toFixed(2)} s, ${mibs(down.ms).toFixed(1)} MiB/s, peak RSS ${(down.peak / MiB).toFixed(0)} MiB${down.before ? ` (${(down.before / MiB).toFixed(0)} MiB just before the node ran)` : ''}`);
-		res[`down.${c}`] = down.error ? { error: down.error, load } : { mibs: mibs(down.ms), ms: down.ms, rss: down.peak, before: down.before, growth: down.before ? down.peak - down.before : undefined, load };
+		else log(`  ${(down.ms / 1000).toFixed(2)} s, ${mibs(down.ms).toFixed(1)} MiB/s, peak RSS ${(down.peak / MiB).toFixed(0)} MiB${down.before ? ` (${(down.before / MiB).toFixed(0)} MiB just before the node ran)` : ''}${down.fullGcs !== undefined ? `, ${down.fullGcs} full GCs in n8n` : ''}`);
+		res[`down.${c}`] = down.error ? { error: down.error, load } : { mibs: mibs(down.ms), ms: down.ms, rss: down.peak, before: down.before, growth: down.before ? down.peak - down.before : undefined, load, fullGcs: down.fullGcs };
 	}
 }
 
@@ -550,6 +572,7 @@ async function bulkSections(ctx, run, res) {
 								// CPU per item (ms): the n8n process tree, and the S3 server
 								clientCpu: w.cpu ? w.cpu.n8n / opts.small : undefined,
 								serverCpu: w.cpu ? w.cpu.server / opts.small : undefined,
+								fullGcs: w.fullGcs,
 								load: w.load ?? bulkLoad,
 							}
 						: { error: w.error ?? bad, load: w.load ?? bulkLoad };
@@ -780,7 +803,8 @@ function report(ctx, all) {
 			if (!vals.some(Boolean)) continue;
 			const cells = vals.map((v) => {
 				if (!v) return '—';
-				const load = typeof v.load === 'number' ? ` (${v.load.toFixed(2)}${v.load >= opts.maxLoad ? '*' : ''})` : '';
+				const gcs = v.fullGcs ? `; ${v.fullGcs} full GC${v.fullGcs === 1 ? '' : 's'}` : '';
+				const load = typeof v.load === 'number' ? ` (${v.load.toFixed(2)}${v.load >= opts.maxLoad ? '*' : ''}${gcs})` : '';
 				return v.error ? `failed${load}` : `${v[field].toFixed(digits)}${load}`;
 			});
 			details.push(`- ${labels[what]}, ${names[c]}: ${cells.join(', ')}`);
@@ -819,6 +843,9 @@ function otherLoad(ctx) {
 // ------------------------------------------------------------------------------------ main
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
+	// V8 prints one line per collection to n8n's log: the report counts the full ones (mark-compact)
+	// during each measured node, which is what a slow download is (bench/results.md, session 8)
+	if (opts.gcTrace) process.env.E2E_N8N_NODE_ARGS = `${process.env.E2E_N8N_NODE_ARGS ?? ''} --trace-gc`.trim();
 	if (opts.cpuProf) {
 		fs.mkdirSync(opts.cpuProf, { recursive: true });
 		process.env.E2E_N8N_NODE_ARGS = `${process.env.E2E_N8N_NODE_ARGS ?? ''} --cpu-prof --cpu-prof-dir=${opts.cpuProf}`.trim();
@@ -975,7 +1002,7 @@ async function main() {
 			...verdicts.map((v) => `- ${v}`),
 			'',
 			...(opts.sections.includes('folders') ? folders.report(ctx, all, median) : []),
-			'Every run (load average at its start; * = busy):',
+			`Every run (load average at its start; * = busy${opts.gcTrace ? "; full GCs = V8 mark-compacts in n8n's process during the node, from --trace-gc, shown when not 0" : ''}):`,
 			...details,
 			'',
 			'How: times of n8n nodes are the node\'s `executionTime` from the execution\'s runData (n8n start-up excluded;',
