@@ -397,9 +397,8 @@ async function runN8n(ctx, names, env, label, s3 = ctx.s3) {
 function gcTrace(output, spawnedAt) {
 	if (!output || !spawnedAt) return undefined;
 	const gcs = [];
-	for (const m of String(output).matchAll(/^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Minor Mark-Compact|Mark-Sweep)/gm)) {
-		gcs.push({ at: spawnedAt + Number(m[1]), full: m[2] === 'Mark-Compact' || m[2] === 'Mark-Sweep' });
-	}
+	// every line is one collection; "Mark-Compact" (also "Mark-Compact (reduce)") is a full one
+	for (const m of String(output).matchAll(/^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (\S+)/gm)) gcs.push({ at: spawnedAt + Number(m[1]), full: m[2] === 'Mark-Compact' });
 	return gcs.length ? gcs : undefined;
 }
 
