@@ -18,7 +18,10 @@
  *   folders section: Folder Copy/Move/Download vs aws and rclone; its --folders-... options: see bench/folders.js
  *   --contenders=a,b        ours, builtin, sdk, aws (default all; aws only when the `aws` CLI is
  *                           installed; builtin is skipped above 2 GiB unless named, since it
- *                           refuses files > 2 GiB); also narrows the small/list/delete sections
+ *                           refuses files > 2 GiB); also narrows the small/list/delete sections;
+ *                           bare (only when named, with ours): the small uploads also from the
+ *                           thinnest n8n node (bench/bare-node), to tell n8n's cost per item from
+ *                           the node's
  *   --store=bluestore|memstore   RGW object store for the file section (default: bluestore from
  *                           1 GiB up, memstore below; memstore keeps the data in RAM)
  *   --bulk-store=memstore|bluestore   RGW object store for small/list/delete (default memstore,
@@ -45,8 +48,10 @@
  *   --verbose               echo n8n's and the RGW's output
  *
  * Fairness: contenders run interleaved, one measurement each per run, and the order rotates from
- * run to run (run 1: sdk, ours, built-in, aws; run 2: ours, built-in, aws, sdk; ...). The table
- * shows medians; the per-run figures follow it, each with the load average it started at.
+ * run to run (run 1: sdk, ours, built-in, aws; run 2: ours, built-in, aws, sdk; ...); the small
+ * uploads' measurements (the n8n batch with ours, ours with Key a folder, the bare node, the SDK
+ * script) rotate the same way. The table shows medians; the per-run figures follow it, each with
+ * the load average it started at.
  *
  * How each figure is taken:
  *   - n8n contenders: one `n8n execute-batch` process per measured workflow (upload, download;
@@ -67,9 +72,12 @@
  *   - list: SDK paginator (paginateListObjectsV2, MaxKeys 1000) in a plain script (bench/sdk-child.js),
  *     timed inside it.
  *   - small uploads: also the same 2,000 PutObjects from a plain SDK script at the node's
- *     concurrency (no n8n): the ceiling for any n8n node on this machine. CPU per item = CPU
+ *     concurrency (no n8n): a ceiling no n8n node reaches on this machine. CPU per item = CPU
  *     time (utime + stime from /proc) used during the node's run by n8n's process tree (or the
- *     script) and by the S3 server's processes, divided by the item count.
+ *     script) and by the S3 server's processes, divided by the item count. With
+ *     --contenders=...,bare also from the thinnest n8n node (bench/bare-node: getNodeParameter
+ *     for the same Key expression, n8n's getBinaryDataBuffer, PutObject with this node's client,
+ *     the same concurrency): the floor n8n itself sets for any node.
  *   - delete: requests counted by a small proxy in front of the RGW (per bucket).
  */
 
@@ -191,7 +199,8 @@ function parseArgs(argv) {
 		} else throw new UsageError(`unknown argument "${a}" (see --help)`);
 	}
 	for (const s of o.sections) if (!['file', 'small', 'list', 'delete', 'folders', 'trigger'].includes(s)) throw new UsageError(`--sections: unknown section "${s}"`);
-	for (const c of o.contenders ?? []) if (!['ours', 'builtin', 'sdk', 'aws'].includes(c)) throw new UsageError(`--contenders: unknown contender "${c}"`);
+	for (const c of o.contenders ?? []) if (!['ours', 'builtin', 'sdk', 'aws', 'bare'].includes(c)) throw new UsageError(`--contenders: unknown contender "${c}"`);
+	if (o.contenders?.includes('bare') && !(o.contenders.includes('ours') && o.sections.includes('small'))) throw new UsageError('--contenders: bare runs in the small section next to ours: name ours too, and keep the small section');
 	o.store ??= o.size >= GiB ? 'bluestore' : 'memstore';
 	for (const st of [o.store, o.bulkStore]) if (!['bluestore', 'memstore'].includes(st)) throw new UsageError('--store and --bulk-store must be bluestore or memstore');
 	return o;
@@ -545,54 +554,99 @@ async function bulkSections(ctx, run, res) {
 		ctx.proxy.reset();
 	}
 	let bulkLoad;
+	const r = {};
+	const measured = [...names];
+	// The n8n batch (ours, the built-in node), ours with Key a folder, the bare node and the SDK
+	// script's small uploads run in an order that rotates from run to run, as in the file section,
+	// so that no contender always follows the same one (the RGW's state after the measurement
+	// before, how long the machine has been busy).
+	const steps = [];
 	if (names.length) {
-		bulkLoad = await quietStart(ctx, `run ${run + 1} n8n bulk workflows`);
-		log(`run ${run + 1}: n8n execute-batch: ${names.join(', ')} (load average ${bulkLoad.toFixed(2)})`);
-		const r = await runN8n(ctx, names, {}, `bulk-${run}`, ctx.s3bulk);
-		// ours with Key a folder: in an n8n process of its own, so that it starts as cold as the
-		// other small-upload contenders (the SDK's code gets much cheaper per request as V8
-		// optimises it, over the first few thousand requests of a process)
-		if (names.includes('small-ours')) {
+		steps.push(async () => {
+			bulkLoad = await quietStart(ctx, `run ${run + 1} n8n bulk workflows`);
+			log(`run ${run + 1}: n8n execute-batch: ${names.join(', ')} (load average ${bulkLoad.toFixed(2)})`);
+			Object.assign(r, await runN8n(ctx, names, {}, `bulk-${run}`, ctx.s3bulk));
+		});
+	}
+	// ours with Key a folder: in an n8n process of its own, so that it starts as cold as the
+	// other small-upload contenders (the SDK's code gets much cheaper per request as V8
+	// optimises it, over the first few thousand requests of a process)
+	if (names.includes('small-ours')) {
+		steps.push(async () => {
 			const dirLoad = await quietStart(ctx, `run ${run + 1} n8n small uploads, Key a folder`);
 			log(`run ${run + 1}: n8n execute-batch: small-oursdir (load average ${dirLoad.toFixed(2)})`);
 			Object.assign(r, await runN8n(ctx, ['small-oursdir'], {}, `bulk-dir-${run}`, ctx.s3bulk));
 			r['small-oursdir'].load = dirLoad;
-			names.push('small-oursdir');
+			measured.push('small-oursdir');
+		});
+	}
+	// the thinnest n8n node (bench/bare-node), also in an n8n process of its own
+	if (names.includes('small-ours') && opts.contenders?.includes('bare')) {
+		steps.push(async () => {
+			const bareLoad = await quietStart(ctx, `run ${run + 1} n8n small uploads, bare node`);
+			log(`run ${run + 1}: n8n execute-batch: small-bare (load average ${bareLoad.toFixed(2)})`);
+			Object.assign(r, await runN8n(ctx, ['small-bare'], {}, `bulk-bare-${run}`, ctx.s3bulk));
+			r['small-bare'].load = bareLoad;
+			measured.push('small-bare');
+		});
+	}
+	if (opts.sections.includes('small') && want('sdk')) {
+		// the ceiling: the same PutObjects from a plain script (no n8n) at the node's concurrency
+		steps.push(async () => {
+			const s3 = ctx.s3bulk;
+			const env = { ...process.env, NODE_OPTIONS: '', BENCH_S3_ENDPOINT: s3.endpoint, BENCH_S3_ACCESS_KEY_ID: s3.accessKeyId, BENCH_S3_SECRET_ACCESS_KEY: s3.secretAccessKey, BENCH_S3_REGION: s3.region };
+			const serverCpu = () => (s3.pids?.() ?? []).reduce((sum, pid) => sum + h.cpuMsOf(pid), 0);
+			const concurrency = opts.concurrency ?? NODE_DEFAULTS.concurrency;
+			const load = await quietStart(ctx, `run ${run + 1} small uploads sdk`);
+			const before = serverCpu();
+			const prof = opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`, `--cpu-prof-name=sdk-small-${run}.cpuprofile`] : [];
+			const t = await runTool(ctx, process.execPath, [...prof, path.join(BENCH, 'sdk-child.js'), 'small', BUCKET, 'small-sdk/', String(opts.small), String(concurrency)], env, `sdk-small-${run}`);
+			const server = serverCpu() - before;
+			const out = t.code === 0 ? JSON.parse(t.output.trim().split('\n').pop()) : null;
+			res['small.sdk'] =
+				out && out.bytes === opts.small
+					? { ips: opts.small / (out.ms / 1000), clientCpu: out.cpuMs / opts.small, serverCpu: server / opts.small, load }
+					: { error: out ? `${out.bytes} objects` : tail(t.output, 3), load };
+			const sr = res['small.sdk'];
+			log(
+				`  ${opts.small} × 4 KiB PutObject, SDK script (own process, ${concurrency} at once): ${sr.error ? `FAILED: ${sr.error}` : `${sr.ips.toFixed(1)} items/s; CPU per item: script ${sr.clientCpu.toFixed(2)} ms, server ${sr.serverCpu.toFixed(2)} ms`}`,
+			);
+		});
+	}
+	for (let k = 0; k < steps.length; k++) await steps[(k + run) % steps.length]();
+	for (const c of ['ours', 'oursdir', 'bare', 'builtin']) {
+		if (measured.includes(`small-${c}`)) {
+			const w = r[`small-${c}`];
+			const bad = w.ok && w.node.items !== opts.small ? `${w.node.items} items out, not ${opts.small}` : undefined;
+			res[`small.${c}`] =
+				w.ok && !bad
+					? {
+							ips: opts.small / (w.node.executionTime / 1000),
+							ms: w.node.executionTime,
+							// CPU per item (ms): the n8n process tree, and the S3 server
+							clientCpu: w.cpu ? w.cpu.n8n / opts.small : undefined,
+							serverCpu: w.cpu ? w.cpu.server / opts.small : undefined,
+							fullGcs: w.fullGcs,
+							load: w.load ?? bulkLoad,
+						}
+					: { error: w.error ?? bad, load: w.load ?? bulkLoad };
+			const sr = res[`small.${c}`];
+			log(
+				`  ${opts.small} × 4 KiB uploads, ${c}: ${sr.error ? `FAILED: ${sr.error}` : `${secs(w.node.executionTime)}, ${sr.ips.toFixed(1)} items/s; CPU per item: n8n ${sr.clientCpu?.toFixed(2) ?? '?'} ms, server ${sr.serverCpu?.toFixed(2) ?? '?'} ms`}`,
+			);
 		}
-		for (const c of ['ours', 'oursdir', 'builtin']) {
-			if (names.includes(`small-${c}`)) {
-				const w = r[`small-${c}`];
-				const bad = w.ok && w.node.items !== opts.small ? `${w.node.items} items out, not ${opts.small}` : undefined;
-				res[`small.${c}`] =
-					w.ok && !bad
-						? {
-								ips: opts.small / (w.node.executionTime / 1000),
-								ms: w.node.executionTime,
-								// CPU per item (ms): the n8n process tree, and the S3 server
-								clientCpu: w.cpu ? w.cpu.n8n / opts.small : undefined,
-								serverCpu: w.cpu ? w.cpu.server / opts.small : undefined,
-								fullGcs: w.fullGcs,
-								load: w.load ?? bulkLoad,
-							}
-						: { error: w.error ?? bad, load: w.load ?? bulkLoad };
-				const sr = res[`small.${c}`];
-				log(
-					`  ${opts.small} × 4 KiB uploads, ${c}: ${sr.error ? `FAILED: ${sr.error}` : `${secs(w.node.executionTime)}, ${sr.ips.toFixed(1)} items/s; CPU per item: n8n ${sr.clientCpu?.toFixed(2) ?? '?'} ms, server ${sr.serverCpu?.toFixed(2) ?? '?'} ms`}`,
-				);
-			}
-			if (names.includes(`list-${c}`)) {
-				const w = r[`list-${c}`];
-				const bad = w.ok && w.node.items !== opts.list ? `${w.node.items} items, not ${opts.list}` : undefined;
-				res[`list.${c}`] = w.ok && !bad ? { s: w.node.executionTime / 1000 } : { error: w.error ?? bad };
-				log(`  list ${opts.list} keys, ${c}: ${res[`list.${c}`].error ? `FAILED: ${res[`list.${c}`].error}` : `${res[`list.${c}`].s.toFixed(2)} s`}`);
-			}
-			if (names.includes(`del-${c}`)) {
-				const w = r[`del-${c}`];
-				const left = (await sdk.keys(DEL_BUCKETS[c], 'del/')).length;
-				const bad = w.ok && left ? `${left}+ keys left` : undefined;
-				res[`del.${c}`] = w.ok && !bad ? { s: w.node.executionTime / 1000, req: ctx.proxy.count(DEL_BUCKETS[c]) } : { error: w.error ?? bad, req: ctx.proxy.count(DEL_BUCKETS[c]) };
-				log(`  delete folder of ${opts.del}, ${c}: ${res[`del.${c}`].error ? `FAILED after ${res[`del.${c}`].req} requests: ${res[`del.${c}`].error}` : `${res[`del.${c}`].s.toFixed(2)} s, ${res[`del.${c}`].req} requests`}`);
-			}
+		if (measured.includes(`list-${c}`)) {
+			const w = r[`list-${c}`];
+			const bad = w.ok && w.node.items !== opts.list ? `${w.node.items} items, not ${opts.list}` : undefined;
+			res[`list.${c}`] = w.ok && !bad ? { s: w.node.executionTime / 1000 } : { error: w.error ?? bad };
+			log(`  list ${opts.list} keys, ${c}: ${res[`list.${c}`].error ? `FAILED: ${res[`list.${c}`].error}` : `${res[`list.${c}`].s.toFixed(2)} s`}`);
+		}
+		if (measured.includes(`del-${c}`)) {
+			const w = r[`del-${c}`];
+			const left = (await sdk.keys(DEL_BUCKETS[c], 'del/')).length;
+			const bad = w.ok && left ? `${left}+ keys left` : undefined;
+			res[`del.${c}`] = w.ok && !bad ? { s: w.node.executionTime / 1000, req: ctx.proxy.count(DEL_BUCKETS[c]) } : { error: w.error ?? bad, req: ctx.proxy.count(DEL_BUCKETS[c]) };
+			log(`  delete folder of ${opts.del}, ${c}: ${res[`del.${c}`].error ? `FAILED after ${res[`del.${c}`].req} requests: ${res[`del.${c}`].error}` : `${res[`del.${c}`].s.toFixed(2)} s, ${res[`del.${c}`].req} requests`}`);
 		}
 	}
 
@@ -606,27 +660,6 @@ async function bulkSections(ctx, run, res) {
 			requestChecksumCalculation: 'WHEN_REQUIRED',
 			responseChecksumValidation: 'WHEN_REQUIRED',
 		});
-	if (opts.sections.includes('small') && want('sdk')) {
-		// the ceiling: the same PutObjects from a plain script (no n8n) at the node's concurrency
-		const s3 = ctx.s3bulk;
-		const env = { ...process.env, NODE_OPTIONS: '', BENCH_S3_ENDPOINT: s3.endpoint, BENCH_S3_ACCESS_KEY_ID: s3.accessKeyId, BENCH_S3_SECRET_ACCESS_KEY: s3.secretAccessKey, BENCH_S3_REGION: s3.region };
-		const serverCpu = () => (s3.pids?.() ?? []).reduce((sum, pid) => sum + h.cpuMsOf(pid), 0);
-		const concurrency = opts.concurrency ?? NODE_DEFAULTS.concurrency;
-		const load = await quietStart(ctx, `run ${run + 1} small uploads sdk`);
-		const before = serverCpu();
-		const prof = opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`, `--cpu-prof-name=sdk-small-${run}.cpuprofile`] : [];
-		const r = await runTool(ctx, process.execPath, [...prof, path.join(BENCH, 'sdk-child.js'), 'small', BUCKET, 'small-sdk/', String(opts.small), String(concurrency)], env, `sdk-small-${run}`);
-		const server = serverCpu() - before;
-		const out = r.code === 0 ? JSON.parse(r.output.trim().split('\n').pop()) : null;
-		res['small.sdk'] =
-			out && out.bytes === opts.small
-				? { ips: opts.small / (out.ms / 1000), clientCpu: out.cpuMs / opts.small, serverCpu: server / opts.small, load }
-				: { error: out ? `${out.bytes} objects` : tail(r.output, 3), load };
-		const sr = res['small.sdk'];
-		log(
-			`  ${opts.small} × 4 KiB PutObject, SDK script (own process, ${concurrency} at once): ${sr.error ? `FAILED: ${sr.error}` : `${sr.ips.toFixed(1)} items/s; CPU per item: script ${sr.clientCpu.toFixed(2)} ms, server ${sr.serverCpu.toFixed(2)} ms`}`,
-		);
-	}
 	if (opts.sections.includes('list') && want('sdk')) {
 		// a plain script in its own process (as the upload/download one), timed inside
 		const s3 = ctx.s3bulk;
@@ -755,6 +788,11 @@ function report(ctx, all) {
 			rows.push([`the same with Key a folder ("small-oursdir/", no Key expression): items/s`, fmt(d, 1), '', '', fmt(s, 1), ratio(d, s), '', '', 'ours ≥ 0.95 × SDK ceiling']);
 			rows.push([`the same: CPU ms per item, client + S3 server`, cpuCell('oursdir'), '', '', cpuCell('sdk'), '', '', '', `${os.cpus().length} cores`]);
 		}
+		const bare = pick('small.bare', 'ips');
+		if (bare.v !== undefined || bare.error) {
+			rows.push([`the same from the thinnest n8n node (bench/bare-node: the same Key expression, n8n's getBinaryDataBuffer, this node's client): items/s`, fmt(bare, 1), '', '', fmt(s, 1), ratio(bare, s), '', '', `ours / bare node: ${ratio(o, bare)}`]);
+			rows.push([`the same: CPU ms per item, client + S3 server`, cpuCell('bare'), '', '', cpuCell('sdk'), '', '', '', `${os.cpus().length} cores`]);
+		}
 		check(`${opts.small} small uploads ≥ 0.95 × the SDK-script ceiling, Key an expression per item: ${ratio(o, s)}`, o.v !== undefined && s.v !== undefined ? o.v >= 0.95 * s.v : undefined);
 		if (d.v !== undefined) check(`${opts.small} small uploads ≥ 0.95 × the SDK-script ceiling, Key a folder: ${ratio(d, s)}`, s.v !== undefined ? d.v >= 0.95 * s.v : undefined);
 	}
@@ -790,14 +828,14 @@ function report(ctx, all) {
 		down: `download ${sizeLabel}, MiB/s`,
 		small: `${opts.small} small uploads, items/s`,
 	};
-	const names = { ours: 'ours', oursdir: 'ours, Key a folder', builtin: 'built-in', sdk: 'SDK script', sdkdef: 'SDK script, lib-storage defaults', aws: 'aws s3 cp' };
+	const names = { ours: 'ours', oursdir: 'ours, Key a folder', bare: 'bare n8n node', builtin: 'built-in', sdk: 'SDK script', sdkdef: 'SDK script, lib-storage defaults', aws: 'aws s3 cp' };
 	const details = [];
 	for (const [what, field, digits] of [
 		['up', 'mibs', 1],
 		['down', 'mibs', 1],
 		['small', 'ips', 1],
 	]) {
-		for (const c of ['ours', 'oursdir', 'builtin', 'sdk', 'sdkdef', 'aws']) {
+		for (const c of ['ours', 'oursdir', 'bare', 'builtin', 'sdk', 'sdkdef', 'aws']) {
 			const vals = all.map((r) => r[`${what}.${c}`]);
 			if (!vals.some(Boolean)) continue;
 			const cells = vals.map((v) => {
@@ -937,6 +975,7 @@ async function main() {
 			delBuckets: DEL_BUCKETS,
 			uploadOptions: { ...(opts.partSize ? { partSize: opts.partSize } : {}), ...(opts.queueSize ? { queueSize: opts.queueSize } : {}) },
 			smallOptions: opts.concurrency ? { concurrency: opts.concurrency } : {},
+			smallConcurrency: opts.concurrency ?? NODE_DEFAULTS.concurrency,
 		});
 		if (opts.sections.includes('folders')) {
 			Object.assign(ctx.wfs, folders.workflows());
@@ -946,6 +985,11 @@ async function main() {
 		log('preparing the n8n user folder...');
 		const prep = await h.prepareUserFolder(userFolder, { workflows: Object.values(ctx.wfs), credentials: credentials(), s3: ctx.s3, logDir, verbose: opts.verbose });
 		log(`  ${prep.how}`);
+		if (opts.contenders?.includes('bare')) {
+			// the bare node's package, next to this one in n8n's community nodes folder
+			const link = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-bare');
+			if (!fs.existsSync(link)) fs.symlinkSync(path.join(BENCH, 'bare-node'), link, 'dir');
+		}
 
 		const all = [];
 		const noise = [];

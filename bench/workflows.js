@@ -110,7 +110,8 @@ const readFileNode = {
 };
 
 /**
- * @param cfg { bucket, smallCount, listPrefix, delBuckets: { ours, builtin }, uploadOptions (ours: partSize, queueSize), smallOptions (ours: concurrency) }
+ * @param cfg { bucket, smallCount, listPrefix, delBuckets: { ours, builtin }, uploadOptions (ours: partSize, queueSize), smallOptions (ours: concurrency),
+ *   smallConcurrency (the bare node's: the S3 Storage node's in effect) }
  * @returns { [name]: workflow } with the measured node of each named "Upload", "Download", "List" or "Delete folder"
  */
 function workflows(cfg) {
@@ -202,6 +203,19 @@ function workflows(cfg) {
 		// the same, Key a folder ("small-oursdir/"): each file goes in under its file name, so
 		// n8n evaluates no Key expression per item
 		'small-oursdir': smallOurs('benchSmallOursDir1', 'bench: 4 KiB uploads into a folder Key (S3 Storage)', 'small-oursdir/'),
+		// the same uploads from the thinnest n8n node (bench/bare-node, linked into n8n only when
+		// --contenders names "bare"): what n8n costs any node per item, with the same Key expression
+		'small-bare': linear('benchSmallBare1', 'bench: 4 KiB uploads (bare n8n node)', [
+			smallItems,
+			toFile,
+			{
+				name: 'Upload',
+				type: 'n8n-nodes-bench-bare.benchBarePut',
+				typeVersion: 1,
+				parameters: { bucket, key: "=small-bare/{{ $('Make items').item.json.name }}", concurrency: Number(cfg.smallConcurrency) },
+				credentials: { s3StorageApi: CRED.ours },
+			},
+		]),
 		'small-builtin': linear('benchSmallBuiltin1', 'bench: 4 KiB uploads (built-in S3)', [
 			smallItems,
 			toFile,
