@@ -19,9 +19,9 @@
  *   --contenders=a,b        ours, builtin, sdk, aws (default all; aws only when the `aws` CLI is
  *                           installed; builtin is skipped above 2 GiB unless named, since it
  *                           refuses files > 2 GiB); also narrows the small/list/delete sections;
- *                           bare (only when named, with ours): the small uploads also from the
- *                           thinnest n8n node (bench/bare-node), to tell n8n's cost per item from
- *                           the node's
+ *                           bare (small section only, with ours): the small uploads also from
+ *                           the thinnest n8n node (bench/bare-node), to tell n8n's cost per item
+ *                           from the node's
  *   --store=bluestore|memstore   RGW object store for the file section (default: bluestore from
  *                           1 GiB up, memstore below; memstore keeps the data in RAM)
  *   --bulk-store=memstore|bluestore   RGW object store for small/list/delete (default memstore,
@@ -74,8 +74,8 @@
  *   - small uploads: also the same 2,000 PutObjects from a plain SDK script at the node's
  *     concurrency (no n8n): a ceiling no n8n node reaches on this machine. CPU per item = CPU
  *     time (utime + stime from /proc) used during the node's run by n8n's process tree (or the
- *     script) and by the S3 server's processes, divided by the item count. With
- *     --contenders=...,bare also from the thinnest n8n node (bench/bare-node: getNodeParameter
+ *     script) and by the S3 server's processes, divided by the item count. Also (contender
+ *     "bare") from the thinnest n8n node (bench/bare-node: getNodeParameter
  *     for the same Key expression, n8n's getBinaryDataBuffer, PutObject with this node's client,
  *     the same concurrency): the floor n8n itself sets for any node.
  *   - delete: requests counted by a small proxy in front of the RGW (per bucket).
@@ -581,7 +581,7 @@ async function bulkSections(ctx, run, res) {
 		});
 	}
 	// the thinnest n8n node (bench/bare-node), also in an n8n process of its own
-	if (names.includes('small-ours') && opts.contenders?.includes('bare')) {
+	if (names.includes('small-ours') && (!opts.contenders || opts.contenders.includes('bare'))) {
 		steps.push(async () => {
 			const bareLoad = await quietStart(ctx, `run ${run + 1} n8n small uploads, bare node`);
 			log(`run ${run + 1}: n8n execute-batch: small-bare (load average ${bareLoad.toFixed(2)})`);
@@ -985,7 +985,7 @@ async function main() {
 		log('preparing the n8n user folder...');
 		const prep = await h.prepareUserFolder(userFolder, { workflows: Object.values(ctx.wfs), credentials: credentials(), s3: ctx.s3, logDir, verbose: opts.verbose });
 		log(`  ${prep.how}`);
-		if (opts.contenders?.includes('bare')) {
+		if (opts.sections.includes('small') && (!opts.contenders || opts.contenders.includes('bare'))) {
 			// the bare node's package, next to this one in n8n's community nodes folder
 			const link = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-bare');
 			if (!fs.existsSync(link)) fs.symlinkSync(path.join(BENCH, 'bare-node'), link, 'dir');
