@@ -1056,8 +1056,10 @@ async function main() {
 			'because identical n8n processes differ by up to ≈ 70 MiB before the node runs. The SDK',
 			'script times itself (start-up excluded); aws s3 cp is timed from process start to exit.',
 			'Requests of the delete row are counted by a pass-through proxy in front of the RGW.',
-			'Small uploads: the plain SDK script sends the same 2,000 PutObjects at the node\'s concurrency without n8n (the',
-			'ceiling for an n8n node here); CPU per item is the CPU time (/proc utime + stime) the client (n8n\'s process tree or the',
+			'Small uploads: the plain SDK script sends the same 2,000 PutObjects at the node\'s concurrency without n8n (a',
+			'ceiling without n8n); the bare n8n node (bench/bare-node) sends them doing only what any n8n node does per item (the',
+			'Key expression through getNodeParameter, n8n\'s getBinaryDataBuffer) with this node\'s client: the floor n8n sets.',
+			'CPU per item is the CPU time (/proc utime + stime) the client (n8n\'s process tree or the',
 			'script) and the S3 server\'s processes used during the run, divided by the items: on a machine whose cores are all busy,',
 			'items/s ≈ cores × 1000 / (client + server CPU ms per item).',
 		];
