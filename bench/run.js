@@ -201,6 +201,8 @@ function parseArgs(argv) {
 	for (const s of o.sections) if (!['file', 'small', 'list', 'delete', 'folders', 'trigger'].includes(s)) throw new UsageError(`--sections: unknown section "${s}"`);
 	for (const c of o.contenders ?? []) if (!['ours', 'builtin', 'sdk', 'aws', 'bare'].includes(c)) throw new UsageError(`--contenders: unknown contender "${c}"`);
 	if (o.contenders?.includes('bare') && !(o.contenders.includes('ours') && o.sections.includes('small'))) throw new UsageError('--contenders: bare runs in the small section next to ours: name ours too, and keep the small section');
+	// the bare node runs in the small section, by default or when named
+	o.bare = o.sections.includes('small') && (!o.contenders || o.contenders.includes('bare'));
 	o.store ??= o.size >= GiB ? 'bluestore' : 'memstore';
 	for (const st of [o.store, o.bulkStore]) if (!['bluestore', 'memstore'].includes(st)) throw new UsageError('--store and --bulk-store must be bluestore or memstore');
 	return o;
@@ -568,28 +570,19 @@ async function bulkSections(ctx, run, res) {
 			Object.assign(r, await runN8n(ctx, names, {}, `bulk-${run}`, ctx.s3bulk));
 		});
 	}
-	// ours with Key a folder: in an n8n process of its own, so that it starts as cold as the
-	// other small-upload contenders (the SDK's code gets much cheaper per request as V8
-	// optimises it, over the first few thousand requests of a process)
-	if (names.includes('small-ours')) {
-		steps.push(async () => {
-			const dirLoad = await quietStart(ctx, `run ${run + 1} n8n small uploads, Key a folder`);
-			log(`run ${run + 1}: n8n execute-batch: small-oursdir (load average ${dirLoad.toFixed(2)})`);
-			Object.assign(r, await runN8n(ctx, ['small-oursdir'], {}, `bulk-dir-${run}`, ctx.s3bulk));
-			r['small-oursdir'].load = dirLoad;
-			measured.push('small-oursdir');
-		});
-	}
-	// the thinnest n8n node (bench/bare-node), also in an n8n process of its own
-	if (names.includes('small-ours') && (!opts.contenders || opts.contenders.includes('bare'))) {
-		steps.push(async () => {
-			const bareLoad = await quietStart(ctx, `run ${run + 1} n8n small uploads, bare node`);
-			log(`run ${run + 1}: n8n execute-batch: small-bare (load average ${bareLoad.toFixed(2)})`);
-			Object.assign(r, await runN8n(ctx, ['small-bare'], {}, `bulk-bare-${run}`, ctx.s3bulk));
-			r['small-bare'].load = bareLoad;
-			measured.push('small-bare');
-		});
-	}
+	// one small-upload workflow in an n8n process of its own, so that it starts as cold as the
+	// other small-upload contenders (the SDK's code gets much cheaper per request as V8 optimises
+	// it, over the first few thousand requests of a process)
+	const alone = (name, what) => async () => {
+		const load = await quietStart(ctx, `run ${run + 1} n8n small uploads, ${what}`);
+		log(`run ${run + 1}: n8n execute-batch: ${name} (load average ${load.toFixed(2)})`);
+		Object.assign(r, await runN8n(ctx, [name], {}, `${name}-${run}`, ctx.s3bulk));
+		r[name].load = load;
+		measured.push(name);
+	};
+	if (names.includes('small-ours')) steps.push(alone('small-oursdir', 'Key a folder'));
+	// the thinnest n8n node (bench/bare-node)
+	if (names.includes('small-ours') && opts.bare) steps.push(alone('small-bare', 'bare node'));
 	if (opts.sections.includes('small') && want('sdk')) {
 		// the ceiling: the same PutObjects from a plain script (no n8n) at the node's concurrency
 		steps.push(async () => {
@@ -985,7 +978,7 @@ async function main() {
 		log('preparing the n8n user folder...');
 		const prep = await h.prepareUserFolder(userFolder, { workflows: Object.values(ctx.wfs), credentials: credentials(), s3: ctx.s3, logDir, verbose: opts.verbose });
 		log(`  ${prep.how}`);
-		if (opts.sections.includes('small') && (!opts.contenders || opts.contenders.includes('bare'))) {
+		if (opts.bare) {
 			// the bare node's package, next to this one in n8n's community nodes folder
 			const link = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-bare');
 			if (!fs.existsSync(link)) fs.symlinkSync(path.join(BENCH, 'bare-node'), link, 'dir');

@@ -203,8 +203,8 @@ function workflows(cfg) {
 		// the same, Key a folder ("small-oursdir/"): each file goes in under its file name, so
 		// n8n evaluates no Key expression per item
 		'small-oursdir': smallOurs('benchSmallOursDir1', 'bench: 4 KiB uploads into a folder Key (S3 Storage)', 'small-oursdir/'),
-		// the same uploads from the thinnest n8n node (bench/bare-node, linked into n8n only when
-		// --contenders names "bare"): what n8n costs any node per item, with the same Key expression
+		// the same uploads from the thinnest n8n node (bench/bare-node, linked into n8n when the bench
+		// runs it): what n8n costs any node per item, with the same Key expression
 		'small-bare': linear('benchSmallBare1', 'bench: 4 KiB uploads (bare n8n node)', [
 			smallItems,
 			toFile,

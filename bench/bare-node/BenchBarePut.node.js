@@ -6,7 +6,8 @@
  * getNodeParameter (an expression is resolved by n8n), read the binary with n8n's
  * helpers.getBinaryDataBuffer, and send the request; no checks, no options, no error handling
  * per item. It uses the S3 Storage node's own client (dist/.../transport/client.js: the same
- * SDK settings, keep-alive agents and cached middleware) and runs `concurrency` items at once,
+ * SDK settings, keep-alive agents and cached middleware) and its item scheduler (runBounded),
+ * `concurrency` items at once,
  * so the gap between it and the plain SDK script is what n8n costs any node, and the gap
  * between it and the S3 Storage node is what the node adds.
  * Loaded by bench/run.js from a symlink in the n8n user folder's nodes/node_modules.
@@ -17,6 +18,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const need = (m) => require(require.resolve(m, { paths: [ROOT] }));
 const { PutObjectCommand } = need('@aws-sdk/client-s3');
 const { createS3Client } = require(path.join(ROOT, 'dist', 'nodes', 'shared', 'transport', 'client.js'));
+const { runBounded } = require(path.join(ROOT, 'dist', 'nodes', 'shared', 'helpers', 'concurrency.js'));
 
 class BenchBarePut {
 	constructor() {
@@ -44,18 +46,14 @@ class BenchBarePut {
 		const Bucket = this.getNodeParameter('bucket', 0);
 		const concurrency = this.getNodeParameter('concurrency', 0);
 		const out = new Array(items.length);
-		let next = 0;
-		const lane = async () => {
-			while (next < items.length) {
-				const i = next++;
+		try {
+			// the S3 Storage node's own item scheduler (its router's), `concurrency` items at once
+			await runBounded(items.length, Math.max(1, concurrency), async (i) => {
 				const Key = this.getNodeParameter('key', i);
 				const Body = await this.helpers.getBinaryDataBuffer(i, 'data');
 				const r = await client.send(new PutObjectCommand({ Bucket, Key, Body, ContentType: items[i].binary.data.mimeType }));
 				out[i] = { json: { bucket: Bucket, key: Key, etag: r.ETag }, pairedItem: { item: i } };
-			}
-		};
-		try {
-			await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+			});
 		} finally {
 			client.destroy();
 		}
